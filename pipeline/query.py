@@ -1,0 +1,52 @@
+"""`facts query`: read-only SQL and output formatting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .store import store
+
+MAX_COL_WIDTH = 60  # table output: longer cells are cut with an ellipsis
+
+
+def run_query(db_path: str | Path, sql: str) -> pd.DataFrame | None:
+    con = store.connect(db_path, read_only=True)
+    try:
+        return store.run_sql(con, sql)
+    finally:
+        con.close()
+
+
+def _cell(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    s = str(v).replace("\n", " ")
+    return s if len(s) <= MAX_COL_WIDTH else s[: MAX_COL_WIDTH - 1] + "…"
+
+
+def format_frame(frame: pd.DataFrame | None, fmt: str) -> str:
+    if frame is None:
+        return ""
+    if fmt == "csv":
+        return frame.to_csv(index=False)
+    if fmt in ("json", "jsonl"):
+        records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+        if fmt == "json":
+            return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    cols = [str(c) for c in frame.columns]
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if num else c.ljust(w)
+                         for c, w, num in zip(cells, widths, numeric)).rstrip()
+
+    out = [line(cols), "  ".join("-" * w for w in widths)]
+    out.extend(line(r) for r in rows)
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"

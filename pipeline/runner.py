@@ -1,0 +1,173 @@
+"""The batch: files -> documents -> extraction -> DuckDB, one transaction per article.
+
+1. Take the run lock, open the DB, record the run, read which articles it has.
+2. Stream documents; skip unchanged ones (same content hash), send the rest to
+   the engine; rejects go to ingest_errors.
+3. Write results in batches; each article is its own transaction that also
+   deletes the versions it replaces. The write connection is released between
+   batches.
+4. Rebuild derived tables (entities), mark the run complete, CHECKPOINT.
+
+A crash or Ctrl-C leaves only whole articles; the next run redoes the rest.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import __version__
+from .config import Settings
+from .engine import process_documents
+from .ingest import discover, read_documents
+from .records import IngestError, Processed, RawDocument
+from .runlock import run_lock
+from .store import store
+
+ProgressFn = Callable[[str, str], None]  # (path or path:line, status)
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    db_path: str
+    new: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    rejected: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    errors: list[IngestError] = field(default_factory=list)
+    errors_stored: int = 0
+    seconds: float = 0.0
+    status: str = "running"
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced, "rejected": self.rejected}
+
+
+def count_inputs(paths: list[Path]) -> int:
+    """Documents expected (files, plus records of .jsonl files): for the progress bar."""
+    n = 0
+    for p in paths:
+        if p.suffix.lower() == ".jsonl":
+            try:
+                with open(p, "rb") as fh:
+                    n += sum(1 for line in fh if line.strip())
+            except OSError:
+                n += 1
+        else:
+            n += 1
+    return n
+
+
+def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settings, *,
+              workers: int = 1, force: bool = False, progress: ProgressFn | None = None) -> RunSummary:
+    """Process files/folders into the DB; see the module docstring for the stages."""
+    files = discover(paths, settings.ingest)
+    db = str(db_path)
+    summary = RunSummary(run_id=uuid.uuid4().hex[:16], db_path=db)
+    t0 = time.perf_counter()
+    note = progress or (lambda where, status: None)
+    with run_lock(db):
+        con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
+        try:
+            store.start_run(con, summary.run_id, [str(p) for p in files], settings.to_dict(), __version__)
+            by_key, known = store.existing_articles(con)
+        finally:
+            con.close()
+        summary.status = "failed"
+        try:
+            _process(files, db, settings, summary, by_key, known, workers, force, note)
+            summary.status = "complete"
+        except KeyboardInterrupt:
+            summary.status = "interrupted"
+            raise
+        finally:
+            summary.seconds = time.perf_counter() - t0
+            _finish(db, settings, summary)
+    return summary
+
+
+def _process(files: list[Path], db: str, settings: Settings, summary: RunSummary,
+             by_key: dict[str, str], known: set[str], workers: int, force: bool, note: ProgressFn) -> None:
+    replaces: dict[str, str] = {}  # new article_id -> old article_id it replaces
+    seen: set[str] = set()
+
+    def todo() -> Iterator[RawDocument]:
+        for item in read_documents(files, settings.ingest):
+            if isinstance(item, IngestError):
+                summary.rejected += 1
+                summary.errors.append(item)
+                note(_where(item.path, item.line), f"rejected: {item.message}")
+                continue
+            if item.article_id in seen or (item.article_id in known and not force):
+                summary.unchanged += 1
+                note(_where(item.path, item.line), "unchanged")
+                continue
+            seen.add(item.article_id)
+            old = by_key.get(item.source_key)
+            if old is not None and old != item.article_id:
+                replaces[item.article_id] = old
+            yield item
+
+    batch: list[Processed] = []
+    for result in process_documents(todo(), settings, workers=workers):
+        if isinstance(result, IngestError):
+            summary.rejected += 1
+            summary.errors.append(result)
+            note(_where(result.path, result.line), f"rejected: {result.message}")
+            continue
+        batch.append(result)
+        if len(batch) >= settings.run.write_batch:
+            _write(db, settings, batch, summary, replaces, note)
+            batch = []
+    if batch:
+        _write(db, settings, batch, summary, replaces, note)
+
+
+def _where(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line is not None else path
+
+
+def _write(db: str, settings: Settings, batch: list[Processed], summary: RunSummary,
+           replaces: dict[str, str], note: ProgressFn) -> None:
+    con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
+    try:
+        _store_errors(con, summary)
+        for p in batch:
+            old = replaces.get(p.article.article_id)
+            counts = store.write_article(con, p, summary.run_id, [old] if old else [])
+            for table, n in counts.items():
+                summary.rows[table] = summary.rows.get(table, 0) + n
+            if old:
+                summary.replaced += 1
+                note(_where(p.doc.path, p.doc.line), "replaced")
+            else:
+                summary.new += 1
+                note(_where(p.doc.path, p.doc.line), "new")
+    finally:
+        con.close()
+
+
+def _store_errors(con, summary: RunSummary) -> None:
+    """Rejections so far go in with each write batch, so a crash keeps them too."""
+    fresh = summary.errors[summary.errors_stored:]
+    if fresh:
+        store.record_errors(con, fresh, summary.run_id)
+        summary.errors_stored = len(summary.errors)
+    summary.rows["ingest_errors"] = summary.errors_stored
+
+
+def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
+    con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
+    try:
+        _store_errors(con, summary)
+        summary.rows["entities"] = store.refresh_entities(con)
+        store.finish_run(con, summary.run_id, summary.status, summary.counts, summary.rows)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()

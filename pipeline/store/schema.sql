@@ -1,0 +1,210 @@
+-- schema_version: 1
+-- The one DDL of the facts database, applied idempotently on every connect.
+-- No PRIMARY KEY/UNIQUE constraints: ids are content hashes deduplicated in
+-- Python, and DuckDB's WAL replay has failed on delete+reinsert of an indexed
+-- key after a crash (duckdb issue 15836). Offsets: start_char/end_char index
+-- articles.clean_text, raw_start/raw_end index articles.raw_text.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR,
+    value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR,
+    started_at TIMESTAMP,
+    finished_at TIMESTAMP,
+    status VARCHAR,            -- running | complete | interrupted | failed
+    paths VARCHAR[],
+    n_new INTEGER,
+    n_unchanged INTEGER,
+    n_replaced INTEGER,
+    n_rejected INTEGER,
+    rows_written JSON,
+    settings JSON,
+    facts_version VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS articles (
+    article_id VARCHAR,        -- sha256 of the decoded raw text, 16 hex chars
+    source_id VARCHAR,         -- the JSON record's own id, else NULL
+    source_key VARCHAR,        -- path, or path#id for a JSON record: a new version replaces the old
+    path VARCHAR,
+    title VARCHAR,
+    outlet VARCHAR,
+    author VARCHAR,
+    published DATE,
+    language VARCHAR,
+    url VARCHAR,
+    format VARCHAR,            -- txt | html | json
+    encoding VARCHAR,
+    raw_text VARCHAR,
+    clean_text VARCHAR,
+    n_chars INTEGER,
+    status VARCHAR,
+    run_id VARCHAR,
+    ingested_at TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS sections (
+    section_id VARCHAR,
+    article_id VARCHAR,
+    kind VARCHAR,              -- summary | qa | boilerplate | ...
+    label VARCHAR,
+    text VARCHAR,
+    raw_start INTEGER,
+    raw_end INTEGER,
+    run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id VARCHAR,
+    name VARCHAR,
+    type VARCHAR,
+    aliases VARCHAR[],
+    n_mentions INTEGER,
+    n_articles INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS mentions (
+    mention_id VARCHAR,
+    article_id VARCHAR,
+    entity_id VARCHAR,
+    entity_name VARCHAR,       -- the article-level canonical name
+    entity_type VARCHAR,       -- the article-level type vote
+    text VARCHAR,
+    label VARCHAR,             -- the label this one mention got
+    start_char INTEGER,
+    end_char INTEGER,
+    raw_start INTEGER,
+    raw_end INTEGER,
+    run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS quantities (
+    quantity_id VARCHAR,
+    article_id VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER,
+    raw_start INTEGER,
+    raw_end INTEGER,
+    value DOUBLE,
+    low DOUBLE,
+    high DOUBLE,
+    qualifier VARCHAR,
+    change VARCHAR,
+    unit VARCHAR,
+    unit_family VARCHAR,
+    per_unit VARCHAR,
+    scale VARCHAR,
+    subject VARCHAR,
+    subject_entity_id VARCHAR,
+    time_scope VARCHAR,
+    run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS times (
+    time_id VARCHAR,
+    article_id VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER,
+    raw_start INTEGER,
+    raw_end INTEGER,
+    type VARCHAR,              -- DATE | TIME | DURATION | SET
+    value VARCHAR,             -- TimeML value: 2026-04-06, 2026-Q1, P2Y, PRESENT_REF ...
+    start_date DATE,
+    end_date DATE,             -- exclusive
+    granularity VARCHAR,
+    anchored BOOLEAN,
+    run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR,
+    article_id VARCHAR,
+    text VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER,
+    raw_start INTEGER,
+    raw_end INTEGER,
+    trigger VARCHAR,
+    date VARCHAR,
+    start_date DATE,
+    end_date DATE,
+    actors JSON,
+    quantities VARCHAR[],
+    status VARCHAR,
+    run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS facts (
+    fact_id VARCHAR,
+    kind VARCHAR,              -- quantity | event
+    subject_entity_id VARCHAR,
+    measure VARCHAR,
+    value DOUBLE,
+    low DOUBLE,
+    high DOUBLE,
+    unit VARCHAR,
+    time_scope VARCHAR,
+    n_sources INTEGER,
+    n_independent_sources INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS fact_sources (
+    fact_id VARCHAR,
+    article_id VARCHAR,
+    item_id VARCHAR,
+    quote VARCHAR,
+    start_char INTEGER,
+    end_char INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS conflicts (
+    conflict_id VARCHAR,
+    fact_id_a VARCHAR,
+    fact_id_b VARCHAR,
+    reason VARCHAR,
+    quote_a VARCHAR,
+    quote_b VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS article_links (
+    article_id_a VARCHAR,
+    article_id_b VARCHAR,
+    kind VARCHAR,              -- duplicate | translation | related
+    similarity DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS ingest_errors (
+    run_id VARCHAR,
+    path VARCHAR,
+    line INTEGER,
+    error VARCHAR,             -- empty | binary | too_large | unreadable | bad_json | no_text | ...
+    message VARCHAR,
+    recorded_at TIMESTAMP
+);
+
+CREATE OR REPLACE VIEW v_facts AS
+SELECT f.*, e.name AS subject_name, e.type AS subject_type
+FROM facts f LEFT JOIN entities e ON e.entity_id = f.subject_entity_id;
+
+CREATE OR REPLACE VIEW v_timeline AS
+SELECT ev.start_date, ev.end_date, ev.date, ev.trigger, ev.actors, ev.status, ev.text,
+       a.title, a.outlet, ev.article_id, ev.event_id, ev.start_char, ev.end_char
+FROM events ev JOIN articles a USING (article_id)
+WHERE ev.start_date IS NOT NULL
+ORDER BY ev.start_date, ev.end_date, ev.event_id;
+
+CREATE OR REPLACE VIEW v_conflicts AS
+SELECT c.conflict_id, c.reason,
+       fa.measure AS measure, ea.name AS subject_name,
+       fa.value AS value_a, fa.unit AS unit_a, c.quote_a,
+       fb.value AS value_b, fb.unit AS unit_b, c.quote_b,
+       c.fact_id_a, c.fact_id_b
+FROM conflicts c
+LEFT JOIN facts fa ON fa.fact_id = c.fact_id_a
+LEFT JOIN facts fb ON fb.fact_id = c.fact_id_b
+LEFT JOIN entities ea ON ea.entity_id = fa.subject_entity_id;

@@ -1,0 +1,251 @@
+"""DuckDB storage: schema, connections, one transaction per article.
+
+The write connection is opened per batch of articles and released between
+batches, so readers can query during a long run; exclusivity between runs is
+a separate advisory lock file (see runlock.py). Rows go in as Arrow tables
+(`INSERT ... BY NAME`), never row by row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import duckdb
+import pyarrow as pa
+
+from ..errors import DatabaseLocked, DatabaseMissing, QueryError, ReadOnlyViolation, SchemaVersionError
+from ..records import IngestError, Processed, content_id
+
+SCHEMA_FILE = Path(__file__).with_name("schema.sql")
+SCHEMA_SQL = SCHEMA_FILE.read_text(encoding="utf-8")
+SCHEMA_VERSION = int(re.search(r"--\s*schema_version:\s*(\d+)", SCHEMA_SQL).group(1))
+
+# Tables whose rows belong to one article, child tables first (deleted in this order).
+ARTICLE_TABLES = ("mentions", "quantities", "times", "events", "sections", "articles")
+# Item tables: table -> (id column, record attribute on ArticleExtraction).
+ITEM_TABLES = {"quantities": "quantity_id", "times": "time_id", "events": "event_id"}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _lock_message(db_path: str, exc: Exception) -> str:
+    holder = re.search(r"\(PID (\d+)\)", str(exc))
+    who = f" (process {holder.group(1)})" if holder else ""
+    return (f"{db_path} is in use by another process{who}: DuckDB allows one writer per file, "
+            "and no reader while it writes. Wait for it to finish, or use another --db.")
+
+
+def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the DB; a held lock becomes DatabaseLocked (after waiting up to wait_seconds)."""
+    db = str(db_path)
+    if read_only and not Path(db).exists():
+        raise DatabaseMissing(f"{db}: no such database (create it with `facts run`)")
+    if not read_only:
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(db, read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseLocked(_lock_message(db, exc)) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    con.execute("SET TimeZone = 'UTC'")
+    try:
+        check_version(con, db)
+        if not read_only:
+            ensure_schema(con)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
+    if not has_meta:
+        return None
+    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def check_version(con: duckdb.DuckDBPyConnection, db: str) -> None:
+    version = stored_version(con)
+    if version is not None and version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{db} has schema version {version}, newer than this facts knows ({SCHEMA_VERSION}). "
+            "Upgrade facts to open it, or use another --db.")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply schema.sql (idempotent) and record its version; checkpoint after DDL."""
+    if stored_version(con) == SCHEMA_VERSION:
+        return
+    con.execute("BEGIN")
+    con.execute(SCHEMA_SQL)
+    con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> int:
+    """Bulk insert by column name through Arrow."""
+    if not rows:
+        return 0
+    data = pa.Table.from_pylist(rows)
+    con.register("_facts_rows", data)
+    try:
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _facts_rows')
+    finally:
+        con.unregister("_facts_rows")
+    return len(rows)
+
+
+def existing_articles(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], set[str]]:
+    """(source_key -> article_id, all stored article_ids)."""
+    rows = con.execute("SELECT source_key, article_id FROM articles").fetchall()
+    return {k: a for k, a in rows}, {a for _, a in rows}
+
+
+def _item_rows(items: Iterable[Any], id_col: str, article_id: str, run_id: str) -> list[dict[str, Any]]:
+    rows = []
+    for item in items:
+        row = dataclasses.asdict(item)
+        row[id_col] = row.pop("id")
+        row["start_char"] = row.pop("start")
+        row["end_char"] = row.pop("end")
+        row["article_id"] = article_id
+        row["run_id"] = run_id
+        for k, v in row.items():
+            if isinstance(v, tuple):
+                row[k] = list(v)
+        if "actors" in row:
+            row["actors"] = json.dumps(row["actors"], ensure_ascii=False)
+        rows.append(row)
+    return rows
+
+
+def article_rows(p: Processed, run_id: str) -> dict[str, list[dict[str, Any]]]:
+    """All rows of one processed article, by table."""
+    a, x = p.article, p.extraction
+    rows: dict[str, list[dict[str, Any]]] = {
+        "articles": [{
+            "article_id": a.article_id, "source_id": a.source_id, "source_key": a.source_key,
+            "path": a.path, "title": a.title, "outlet": a.outlet, "author": a.author,
+            "published": a.published, "language": a.language, "url": a.url, "format": a.fmt,
+            "encoding": a.encoding, "raw_text": a.raw_text, "clean_text": a.clean_text,
+            "n_chars": len(a.clean_text), "status": a.status, "run_id": run_id, "ingested_at": _now(),
+        }],
+        "sections": [{
+            "section_id": content_id(a.article_id, "section", s.raw_start, s.raw_end),
+            "article_id": a.article_id, "kind": s.kind, "label": s.label, "text": s.text,
+            "raw_start": s.raw_start, "raw_end": s.raw_end, "run_id": run_id,
+        } for s in a.sections],
+        "mentions": [{
+            "mention_id": m.id, "article_id": a.article_id, "entity_id": e.id,
+            "entity_name": e.name, "entity_type": e.type, "text": m.text, "label": m.label,
+            "start_char": m.start, "end_char": m.end, "raw_start": m.raw_start, "raw_end": m.raw_end,
+            "run_id": run_id,
+        } for e in x.entities for m in e.mentions],
+    }
+    for table, id_col in ITEM_TABLES.items():
+        rows[table] = _item_rows(getattr(x, table), id_col, a.article_id, run_id)
+    return rows
+
+
+def write_article(con: duckdb.DuckDBPyConnection, p: Processed, run_id: str,
+                  replaces: Iterable[str] = ()) -> dict[str, int]:
+    """One transaction: drop the article's old versions (and itself, on --force), insert it."""
+    drop = sorted({p.article.article_id, *replaces})
+    rows = article_rows(p, run_id)
+    counts: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        marks = ", ".join("?" for _ in drop)
+        for table in ARTICLE_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", drop)
+        for table in reversed(ARTICLE_TABLES):
+            counts[table] = insert_rows(con, table, rows.get(table, []))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def record_errors(con: duckdb.DuckDBPyConnection, errors: list[IngestError], run_id: str) -> int:
+    rows = [{"run_id": run_id, "path": e.path, "line": e.line, "error": e.error,
+             "message": e.message, "recorded_at": _now()} for e in errors]
+    con.execute("BEGIN TRANSACTION")
+    n = insert_rows(con, "ingest_errors", rows)
+    con.execute("COMMIT")
+    return n
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, paths: list[str], settings: dict, version: str) -> None:
+    con.execute(
+        "INSERT INTO runs (run_id, started_at, status, paths, settings, facts_version) VALUES (?, ?, 'running', ?, ?, ?)",
+        [run_id, _now(), paths, json.dumps(settings), version])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict[str, int],
+               rows_written: dict[str, int]) -> None:
+    con.execute(
+        "UPDATE runs SET finished_at = ?, status = ?, n_new = ?, n_unchanged = ?, n_replaced = ?, "
+        "n_rejected = ?, rows_written = ? WHERE run_id = ?",
+        [_now(), status, counts.get("new", 0), counts.get("unchanged", 0), counts.get("replaced", 0),
+         counts.get("rejected", 0), json.dumps(rows_written), run_id])
+
+
+def refresh_entities(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild the corpus-level entities table from all stored mentions (one linear pass)."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM entities")
+    con.execute("""
+        INSERT INTO entities (entity_id, name, type, aliases, n_mentions, n_articles)
+        SELECT entity_id,
+               mode(entity_name) AS name,
+               mode(entity_type) AS type,
+               list_sort(list_distinct(list(text))) AS aliases,
+               count(*) AS n_mentions,
+               count(DISTINCT article_id) AS n_articles
+        FROM mentions GROUP BY entity_id
+    """)
+    n = con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
+    con.execute("COMMIT")
+    return n
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "ORDER BY table_type, table_name").fetchall()]
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str):
+    """Execute user SQL on a read-only connection; return a DataFrame (or None)."""
+    try:
+        rel = con.sql(sql)
+    except duckdb.Error as exc:
+        msg = str(exc)
+        if "read-only" in msg or "read only" in msg:
+            raise ReadOnlyViolation(
+                "refused: the database is opened read-only by `facts query`; "
+                f"statements that change it are not allowed ({msg.splitlines()[0]})") from None
+        raise QueryError(msg) from None
+    return rel.df() if rel is not None else None

@@ -1,0 +1,123 @@
+"""Text that remembers where each character came from.
+
+Every normalization step rewrites the text through `MappedText`, which keeps,
+for each character, the raw offsets it stands for. That is what lets every
+extracted item carry exact `raw_start`/`raw_end` offsets however much the text
+was cleaned. A replacement of equal length maps character by character; a
+replacement of another length is aligned with difflib so the unchanged parts
+stay exact and only the changed characters map to their whole raw span.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+Replacement = str | Callable[[re.Match], str]
+
+
+@dataclass
+class MappedText:
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def identity(cls, raw: str, offset: int = 0) -> "MappedText":
+        n = len(raw)
+        return cls(raw, list(range(offset, offset + n)), list(range(offset + 1, offset + n + 1)))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def slice(self, a: int, b: int) -> "MappedText":
+        return MappedText(self.text[a:b], self.starts[a:b], self.ends[a:b])
+
+    @staticmethod
+    def join(parts: Iterable["MappedText"], sep: str = "") -> "MappedText":
+        """Concatenate; separator characters map to the gap between their neighbours."""
+        texts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        first = True
+        for part in parts:
+            if not first and sep:
+                anchor = ends[-1] if ends else (part.starts[0] if part.starts else 0)
+                texts.append(sep)
+                starts.extend([anchor] * len(sep))
+                ends.extend([part.starts[0] if part.starts else anchor] * len(sep))
+            texts.append(part.text)
+            starts.extend(part.starts)
+            ends.extend(part.ends)
+            first = False
+        return MappedText("".join(texts), starts, ends)
+
+    def raw_span(self, start: int, end: int) -> tuple[int | None, int | None]:
+        if start >= end or end > len(self.starts):
+            return None, None
+        return self.starts[start], self.ends[end - 1]
+
+    def sub(self, pattern: re.Pattern | str, repl: Replacement) -> "MappedText":
+        """re.sub that carries the offset map along."""
+        rx = re.compile(pattern) if isinstance(pattern, str) else pattern
+        texts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        changed = False
+        for m in rx.finditer(self.text):
+            new = repl(m) if callable(repl) else m.expand(repl)
+            old = m.group(0)
+            if new == old:
+                continue
+            changed = True
+            a, b = m.span()
+            texts.append(self.text[pos:a])
+            starts.extend(self.starts[pos:a])
+            ends.extend(self.ends[pos:a])
+            s, e = _align(old, new, self.starts[a:b], self.ends[a:b])
+            texts.append(new)
+            starts.extend(s)
+            ends.extend(e)
+            pos = b
+        if not changed:
+            return self
+        texts.append(self.text[pos:])
+        starts.extend(self.starts[pos:])
+        ends.extend(self.ends[pos:])
+        return MappedText("".join(texts), starts, ends)
+
+    def map_lines(self, fn: Callable[[str], str], only: re.Pattern | str | None = None) -> "MappedText":
+        """Apply a str->str function to each line (or each line matching `only`)."""
+        rx = re.compile(only) if only is not None else re.compile(r"[^\n]+")
+        return self.sub(rx, lambda m: fn(m.group(0)))
+
+
+def _align(old: str, new: str, s: list[int], e: list[int]) -> tuple[list[int], list[int]]:
+    """Offsets for `new`, which replaces `old` whose chars map to s/e."""
+    if not new:
+        return [], []
+    if len(new) == len(old):
+        return list(s), list(e)
+    if not old:
+        return [0] * len(new), [0] * len(new)
+    lo, hi = s[0], e[-1]
+    if len(old) * len(new) > 4_000_000:  # too long to align: map the whole span
+        return [lo] * len(new), [hi] * len(new)
+    out_s: list[int] = []
+    out_e: list[int] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out_s.extend(s[i1:i2])
+            out_e.extend(e[i1:i2])
+        elif tag in ("replace", "insert"):
+            if i2 > i1:
+                a, b = s[i1], e[i2 - 1]
+            else:  # pure insertion: anchor on the neighbour
+                a = b = s[i1] if i1 < len(s) else hi
+            out_s.extend([a] * (j2 - j1))
+            out_e.extend([b] * (j2 - j1))
+        # delete: nothing in new
+    return out_s, out_e
