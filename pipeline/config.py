@@ -38,6 +38,8 @@ class IngestSettings:
     max_bytes: int = 5_000_000
     extensions: tuple[str, ...] = (".txt", ".html", ".htm", ".json", ".jsonl")
     max_control_ratio: float = 0.02
+    preferred_encodings: tuple[str, ...] = ("cp1252",)
+    encoding_preference_margin: float = 0.1
     text_fields: tuple[str, ...] = ("text", "content", "body")
     title_fields: tuple[str, ...] = ("title",)
     url_fields: tuple[str, ...] = ("url",)

@@ -60,7 +60,7 @@ def decode(data: bytes, settings: IngestSettings) -> tuple[str, str]:
     try:
         text, enc = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
+        best = _detect(data, settings)
         if best is None:
             raise ValueError("binary") from None
         text, enc = str(best), best.encoding
@@ -68,6 +68,25 @@ def decode(data: bytes, settings: IngestSettings) -> tuple[str, str]:
     if sample and len(_CONTROL.findall(sample)) / len(sample) > settings.max_control_ratio:
         raise ValueError("binary")
     return text, enc
+
+
+def _detect(data: bytes, settings: IngestSettings):
+    """charset-normalizer's guess, with a prior for the common legacy encodings.
+
+    On short Western text several single-byte code pages decode with similar
+    "chaos" and the detector may pick a rare one (cp1257 for cp1252 text); a
+    preferred encoding within the configured margin of the best one wins.
+    """
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return None
+    for name in settings.preferred_encodings:
+        for m in matches:
+            if m.encoding == name and m.chaos <= best.chaos + settings.encoding_preference_margin \
+                    and m.coherence >= best.coherence - 0.01:
+                return m
+    return best
 
 
 def read_documents(paths: Iterable[Path], settings: IngestSettings) -> Iterator[RawDocument | IngestError]:

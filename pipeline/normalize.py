@@ -23,6 +23,8 @@ _H_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _TRAILING = re.compile(r" +(?=\n)| +$")
 _LEADING = re.compile(r"(?<=\n) +|^ +")
 _BLANKS = re.compile(r"\n{3,}")
+# How far ahead (characters of markup) a word of the extracted text is looked for.
+_HTML_SEARCH_WINDOW = 5000
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -79,16 +81,34 @@ def _html_body(raw: str) -> tuple[MappedText, Metadata]:
         published=getattr(doc, "date", None), outlet=getattr(doc, "sitename", None),
         url=getattr(doc, "url", None), language=getattr(doc, "language", None),
     )
-    parts: list[MappedText] = []
+    return locate_in_raw(text, raw), meta
+
+
+def locate_in_raw(text: str, raw: str) -> MappedText:
+    """Map extracted text back into the raw markup, word by word, moving forward.
+
+    Each word found verbatim in the raw text maps exactly; whitespace maps to the
+    gap between its neighbours; a word not found (an HTML entity, say) maps to
+    the position reached so far.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
     pos = 0
-    for line in text.split("\n"):
-        at = raw.find(line, pos) if line else -1
-        if at >= 0:
-            parts.append(MappedText.identity(line, offset=at))
-            pos = at + len(line)
-        else:  # reformatted by the extractor (entities, inline tags): map to where we are
-            parts.append(MappedText(line, [pos] * len(line), [pos] * len(line)))
-    return MappedText.join(parts, sep="\n"), meta
+    for m in re.finditer(r"\S+|\s+", text):
+        piece = m.group(0)
+        if piece[0].isspace():
+            starts.extend([pos] * len(piece))
+            ends.extend([pos] * len(piece))
+            continue
+        at = raw.find(piece, pos, pos + _HTML_SEARCH_WINDOW + len(piece))
+        if at < 0:
+            starts.extend([pos] * len(piece))
+            ends.extend([pos] * len(piece))
+            continue
+        starts.extend(range(at, at + len(piece)))
+        ends.extend(range(at + 1, at + len(piece) + 1))
+        pos = at + len(piece)
+    return MappedText(text, starts, ends)
 
 
 def normalize(doc: RawDocument, *, raw: bool = False, published: str | None = None) -> Article:

@@ -1,0 +1,65 @@
+"""Shared fixtures: real settings, the real corpus, one real run into a real DuckDB file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.config import load_settings
+from pipeline.runner import run_batch
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+FACTS = [sys.executable, "-m", "pipeline.cli"]
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory, settings):
+    """The real pipeline over the real corpus, once per session (read-only use)."""
+    db = tmp_path_factory.mktemp("corpus") / "facts.duckdb"
+    summary = run_batch([CORPUS], db, settings, workers=1)
+    assert summary.new == 5, summary
+    return db
+
+
+@pytest.fixture(scope="session")
+def corpus_summary(corpus_db):
+    return corpus_db
+
+
+def invoke(*args: str, input: bytes | str | None = None):
+    """Run the CLI in-process, as a user would from the shell."""
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def make_articles(folder: Path, n: int, chars: int = 2500) -> list[Path]:
+    """n distinct real-text articles cut from the corpus files (each starts with its own header)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    paths = []
+    for i in range(n):
+        src = texts[i % len(texts)]
+        start = (i // len(texts)) * chars % max(1, len(src) - chars)
+        body = src[start:start + chars]
+        p = folder / f"article_{i:03d}.txt"
+        p.write_text(f"Article number {i}\n\n{body}\n", encoding="utf-8")
+        paths.append(p)
+    return paths
+
+
+def spawn_run(*args: str, env_extra: dict | None = None) -> subprocess.Popen:
+    env = dict(os.environ, **(env_extra or {}))
+    return subprocess.Popen([*FACTS, "run", *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)

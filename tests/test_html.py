@@ -1,0 +1,54 @@
+"""HTML input goes through trafilatura: main text and metadata, boilerplate out."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import invoke
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head>
+<title>Huawei widens Ascend shipments | Example Tech News</title>
+<meta property="og:site_name" content="Example Tech News">
+<meta name="author" content="Li Wei">
+<meta property="article:published_time" content="2026-03-14T08:00:00Z">
+</head><body>
+<nav><a href="/">Home</a> <a href="/markets">Markets</a> <a href="/login">Log in</a></nav>
+<article>
+<h1>Huawei widens Ascend shipments</h1>
+<p>Huawei said on Tuesday that shipments of its Ascend 910C accelerators to Chinese cloud providers
+doubled in the first quarter, as Alibaba and Tencent expanded their data centers in Shenzhen and Hangzhou.</p>
+<p>The company expects demand to keep rising through 2026, according to a statement from its
+Shenzhen headquarters. Analysts at Morgan Stanley said the shift away from Nvidia hardware was accelerating.</p>
+<p>DeepSeek, the Hangzhou-based developer, has moved part of its inference work to the new chips,
+the statement said.</p>
+</article>
+<footer>Related: <a href="/x">Ten gadgets you need</a> · Share on X · Subscribe to our newsletter</footer>
+</body></html>
+"""
+
+
+def test_html_main_text_and_metadata(tmp_path):
+    f = tmp_path / "page.html"
+    f.write_text(PAGE, encoding="utf-8")
+    result = invoke("inspect", f)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    art = out["article"]
+    assert art["title"] == "Huawei widens Ascend shipments"
+    assert art["author"] == "Li Wei"
+    assert art["published"] == "2026-03-14"
+    assert art["outlet"] == "Example Tech News"
+    assert "doubled in the first quarter" in art["clean_text"]
+    assert "Subscribe to our newsletter" not in art["clean_text"]
+    assert "Log in" not in art["clean_text"]
+    names = {e["name"] for e in out["entities"]}
+    assert {"Huawei", "Alibaba", "Shenzhen"} <= names
+    # mentions located in the raw HTML give back their surface
+    mapped = 0
+    for ent in out["entities"]:
+        for m in ent["mentions"]:
+            if m["raw_start"] is not None and m["raw_end"] > m["raw_start"]:
+                assert PAGE[m["raw_start"]:m["raw_end"]] == m["text"]
+                mapped += 1
+    assert mapped >= 3
