@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -123,30 +121,37 @@ def test_missing_path_is_a_usage_error_with_exit_2(tmp_path):
     assert not (tmp_path / "x.duckdb").exists()
 
 
-def test_unreadable_file_is_rejected_and_the_batch_goes_on():
-    """chmod 000; as root (CI), read it under the 'nobody' uid so permissions apply."""
-    d = Path(tempfile.mkdtemp(prefix="facts-perm-"))
-    try:
-        os.chmod(d, 0o777)
-        (d / "ok.txt").write_text(GOOD, encoding="utf-8")
-        locked = d / "locked.txt"
-        locked.write_text(GOOD + " locked", encoding="utf-8")
-        os.chmod(locked, 0o000)
-        db = d / "perm.duckdb"
-        as_root = os.geteuid() == 0
-        if as_root:
-            os.seteuid(65534)
-        try:
-            result = invoke("run", d, "--db", db, "--workers", "1")
-        finally:
-            if as_root:
-                os.seteuid(0)
-        assert result.exit_code == 0, result.output
-        assert "1 new, 0 unchanged, 0 replaced, 1 rejected" in result.stdout
-        assert f"{locked}: permission denied" in result.output
-        assert [(r[0], r[2]) for r in errors(db)] == [(str(locked), "unreadable")]
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+def _drop_file_read_override() -> None:
+    """In the child, before exec: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the
+    bounding set, so even root obeys file modes (root owns the chmod-000 file; every
+    other file it owns stays readable)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_CAPBSET_DROP = 24
+    for cap in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_unreadable_file_is_rejected_and_the_batch_goes_on(tmp_path):
+    import subprocess
+
+    from conftest import FACTS, ROOT
+
+    (tmp_path / "ok.txt").write_text(GOOD, encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text(GOOD + " locked", encoding="utf-8")
+    os.chmod(locked, 0o000)
+    db = tmp_path / "perm.duckdb"
+    preexec = _drop_file_read_override if os.geteuid() == 0 else None
+    proc = subprocess.run([*FACTS, "run", str(tmp_path), "--db", str(db), "--workers", "1"], cwd=ROOT,
+                          capture_output=True, text=True, preexec_fn=preexec, timeout=300)
+    os.chmod(locked, 0o600)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 new, 0 unchanged, 0 replaced, 1 rejected" in proc.stdout
+    assert f"{locked}: permission denied" in proc.stderr
+    assert [(r[0], r[2]) for r in errors(db)] == [(str(locked), "unreadable")]
 
 
 def test_unsupported_file_named_explicitly_is_rejected(tmp_path):
