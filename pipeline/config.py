@@ -50,6 +50,14 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class NormalizeSettings:
+    languages: tuple[str, ...] = ("en",)
+    language_min_confidence: float = 0.5
+    language_sample_chars: int = 3000
+    remove_boilerplate: bool = True
+
+
+@dataclass(frozen=True)
 class ExtractSettings:
     entity_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "PRODUCT")
     max_chunk_chars: int = 100_000
@@ -65,6 +73,7 @@ class Settings:
     model: ModelSettings = field(default_factory=ModelSettings)
     run: RunSettings = field(default_factory=RunSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     config_dir: Path = DEFAULT_CONFIG_DIR
@@ -80,6 +89,7 @@ _SECTION_CLASSES = {
     "model": ModelSettings,
     "run": RunSettings,
     "ingest": IngestSettings,
+    "normalize": NormalizeSettings,
     "extract": ExtractSettings,
     "export": ExportSettings,
 }

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from .config import Settings
 from .extract import extract_articles, resolve_model
-from .normalize import normalize
+from .normalize import Normalizer
 from .records import Article, IngestError, Processed, RawDocument
 
 Result = Processed | IngestError
@@ -32,6 +32,7 @@ class Extractor:
         self.settings = settings
         self.raw = raw
         self.published = published
+        self.normalize = Normalizer(settings)
         from .extract import build_nlp
 
         self.nlp = build_nlp(settings)
@@ -45,7 +46,7 @@ class Extractor:
                 results[i] = doc
                 continue
             try:
-                art = normalize(doc, raw=self.raw, published=self.published)
+                art = self.normalize(doc, raw=self.raw, published=self.published)
             except Exception as exc:  # a bug or a pathological input: reject this one only
                 results[i] = _failure(doc, "normalize_failed", exc)
                 continue

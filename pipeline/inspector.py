@@ -16,8 +16,8 @@ from .engine import process_documents
 from .ingest import documents_from_bytes, read_documents
 from .records import IngestError, Processed
 
-ARTICLE_FIELDS = ("article_id", "source_id", "path", "title", "outlet", "author", "published",
-                  "language", "url", "fmt", "encoding", "clean_text")
+ARTICLE_FIELDS = ("article_id", "source_id", "path", "title", "outlet", "author", "published", "updated",
+                  "language", "url", "fmt", "encoding", "n_words", "clean_text")
 
 
 def sniff_format(data: bytes) -> str:
@@ -58,6 +58,7 @@ def to_json(p: Processed) -> dict[str, Any]:
     if p.doc.source_id is not None or p.doc.line is not None:
         out["id"] = p.doc.source_id
         out["line"] = p.doc.line
+    article["sections"] = [dataclasses.asdict(s) for s in a.sections]
     out.update({
         "article": article,
         "entities": [dataclasses.asdict(e) for e in x.entities],

@@ -1,8 +1,14 @@
-"""RawDocument -> Article: unicode repair, whitespace, metadata, offset map.
+"""RawDocument -> Article: unicode repair, body extraction, metadata, offset map.
 
-All rewriting goes through MappedText so each clean character keeps its raw
-offsets. ftfy repairs mojibake, folds full-width forms and applies NFC; it is
-called only on lines that hold non-ASCII text, where mojibake can live.
+1. Clean the whole decoded text (line breaks, ftfy for mojibake, NFC, full-width
+   folding, control characters, spaces); every rewrite goes through MappedText,
+   so each clean character keeps its raw offsets.
+2. HTML: trafilatura gives the main text and page metadata first.
+3. Segment lines into body and page (boilerplate.py); the non-body blocks are
+   kept as sections (summary, qa, related, ...) with their raw offsets.
+4. Space CJK glued to Latin, detect the language, count words.
+Metadata the input gives (JSON fields, HTML meta) wins; what it lacks is taken
+from the text; what the text does not state stays None.
 """
 
 from __future__ import annotations
@@ -12,7 +18,12 @@ from datetime import date
 
 import ftfy
 
-from .records import Article, Metadata, RawDocument
+from .boilerplate import Layout, Line, Rules, load_rules, segment
+from .config import Settings
+from .language import LanguageDetector
+from .metadata import parse_date
+from .records import Article, Metadata, RawDocument, Section
+from .scripts import space_cjk, word_count
 from .textmap import MappedText
 
 _FTFY = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_line_breaks=False,
@@ -23,9 +34,8 @@ _H_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _TRAILING = re.compile(r" +(?=\n)| +$")
 _LEADING = re.compile(r"(?<=\n) +|^ +")
 _BLANKS = re.compile(r"\n{3,}")
-# How far ahead (characters of markup) a word of the extracted text is looked for.
+# How far ahead (characters of markup) a word of the extracted HTML text is looked for.
 _HTML_SEARCH_WINDOW = 5000
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
 def clean_plain(raw: str) -> MappedText:
@@ -38,7 +48,6 @@ def clean_plain(raw: str) -> MappedText:
     mt = mt.sub(_TRAILING, "")
     mt = mt.sub(_LEADING, "")
     mt = mt.sub(_BLANKS, "\n\n")
-    # strip the ends
     m = re.match(r"\s*", mt.text)
     start = m.end() if m else 0
     end = len(mt.text.rstrip())
@@ -46,42 +55,10 @@ def clean_plain(raw: str) -> MappedText:
 
 
 def iso_date(value: str | None) -> str | None:
-    """A date string from metadata -> YYYY-MM-DD, or None when it cannot be read."""
+    """A date from metadata (ISO, or words with a year) -> YYYY-MM-DD, else None."""
     if not value:
         return None
-    m = _ISO_DATE.match(value.strip())
-    if m:
-        try:
-            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-        except ValueError:
-            return None
-    import dateparser  # heavy import: only when a non-ISO date must be read
-
-    parsed = dateparser.parse(value, settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False})
-    return parsed.date().isoformat() if parsed else None
-
-
-def _first_line_title(text: str) -> str | None:
-    for line in text.split("\n"):
-        line = line.strip()
-        if line:
-            return line if len(line) <= 300 else None
-    return None
-
-
-def _html_body(raw: str) -> tuple[MappedText, Metadata]:
-    """Main text of an HTML page via trafilatura, each line located in the raw HTML."""
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False,
-                                      include_tables=True, favor_precision=True)
-    text = (doc.text if doc is not None else "") or ""
-    meta = Metadata(
-        title=getattr(doc, "title", None), author=getattr(doc, "author", None),
-        published=getattr(doc, "date", None), outlet=getattr(doc, "sitename", None),
-        url=getattr(doc, "url", None), language=getattr(doc, "language", None),
-    )
-    return locate_in_raw(text, raw), meta
+    return parse_date(value.strip())
 
 
 def locate_in_raw(text: str, raw: str) -> MappedText:
@@ -96,11 +73,7 @@ def locate_in_raw(text: str, raw: str) -> MappedText:
     pos = 0
     for m in re.finditer(r"\S+|\s+", text):
         piece = m.group(0)
-        if piece[0].isspace():
-            starts.extend([pos] * len(piece))
-            ends.extend([pos] * len(piece))
-            continue
-        at = raw.find(piece, pos, pos + _HTML_SEARCH_WINDOW + len(piece))
+        at = -1 if piece[0].isspace() else raw.find(piece, pos, pos + _HTML_SEARCH_WINDOW + len(piece))
         if at < 0:
             starts.extend([pos] * len(piece))
             ends.extend([pos] * len(piece))
@@ -111,34 +84,113 @@ def locate_in_raw(text: str, raw: str) -> MappedText:
     return MappedText(text, starts, ends)
 
 
-def normalize(doc: RawDocument, *, raw: bool = False, published: str | None = None) -> Article:
-    """Clean one document. raw=True keeps the decoded text as the clean text."""
-    meta = doc.meta
-    if raw:
-        mt = MappedText.identity(doc.raw_text)
-    elif doc.fmt == "html":
-        body, html_meta = _html_body(doc.raw_text)
-        mt = _reclean(body)
-        meta = _merge_meta(meta, html_meta)
-    else:
-        mt = clean_plain(doc.raw_text)
-    title = meta.title or (_first_line_title(mt.text) if doc.fmt != "html" else None)
-    return Article(
-        article_id=doc.article_id, source_key=doc.source_key, path=doc.path,
-        raw_text=doc.raw_text, clean_text=mt.text,
-        raw_starts=tuple(mt.starts), raw_ends=tuple(mt.ends),
-        fmt=doc.fmt, encoding=doc.encoding, source_id=doc.source_id,
-        title=title, outlet=meta.outlet, author=meta.author,
-        published=iso_date(published) if published else iso_date(meta.published),
-        language=meta.language, url=meta.url,
+def _html_body(raw: str) -> tuple[MappedText, Metadata]:
+    """Main text of an HTML page via trafilatura, located in the raw HTML."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False,
+                                      include_tables=True, favor_precision=True)
+    text = (doc.text if doc is not None else "") or ""
+    meta = Metadata(
+        title=getattr(doc, "title", None), author=getattr(doc, "author", None),
+        published=getattr(doc, "date", None), outlet=getattr(doc, "sitename", None),
+        url=getattr(doc, "url", None), language=getattr(doc, "language", None),
     )
+    return locate_in_raw(text, raw), meta
 
 
 def _reclean(mt: MappedText) -> MappedText:
-    """Apply the plain-text cleaning on top of an already mapped text."""
+    """The plain-text cleaning on top of an already mapped text."""
     cleaned = clean_plain(mt.text)
     return MappedText(cleaned.text, [mt.starts[i] for i in cleaned.starts],
                       [mt.ends[i - 1] for i in cleaned.ends])
+
+
+def _body(mt: MappedText, layout: Layout) -> MappedText:
+    """Join the body lines; a paragraph break where the text had one or a line was cut."""
+    parts: list[MappedText] = []
+    seps: list[str] = []
+    prev: Line | None = None
+    cut_since_prev = False
+    for line in layout.lines:
+        if line.kind is not None:
+            cut_since_prev = True
+            continue
+        if prev is not None:
+            gap = mt.text[prev.end:line.start]
+            seps.append("\n\n" if cut_since_prev or "\n\n" in gap else "\n")
+        lead = len(mt.text[line.start:line.end]) - len(mt.text[line.start:line.end].lstrip())
+        parts.append(mt.slice(line.start + lead, line.start + lead + len(line.text)))
+        prev, cut_since_prev = line, False
+    return MappedText.join(parts, seps)
+
+
+def _sections(mt: MappedText, layout: Layout) -> tuple[Section, ...]:
+    """Contiguous non-body lines of one kind -> one Section with raw offsets."""
+    out: list[Section] = []
+    group: list[Line] = []
+
+    def flush() -> None:
+        if group:
+            a, _ = mt.raw_span(group[0].start, group[0].end)
+            _, b = mt.raw_span(group[-1].start, group[-1].end)
+            text = "\n".join(l.text for l in group)
+            out.append(Section(kind=group[0].kind or "", text=text, raw_start=a or 0, raw_end=b or 0,
+                               label=group[0].label))
+            group.clear()
+
+    for line in layout.lines:
+        if line.kind is None or (group and (line.kind != group[0].kind or line.label != group[0].label)):
+            flush()
+        if line.kind is not None:
+            group.append(line)
+    flush()
+    return tuple(out)
+
+
+class Normalizer:
+    """Holds what normalization loads once (rules, language detector)."""
+
+    def __init__(self, settings: Settings, rules: Rules | None = None):
+        self.settings = settings
+        self.rules = rules or load_rules(settings.config_dir)
+        n = settings.normalize
+        self.detect_language = LanguageDetector(n.languages, n.language_min_confidence, n.language_sample_chars)
+
+    def __call__(self, doc: RawDocument, *, raw: bool = False, published: str | None = None) -> Article:
+        meta = doc.meta
+        if doc.fmt == "html" and not raw:
+            located, html_meta = _html_body(doc.raw_text)
+            mt = _reclean(located)
+            meta = _merge_meta(meta, html_meta)
+        else:
+            mt = MappedText.identity(doc.raw_text) if raw else clean_plain(doc.raw_text)
+        layout = segment(mt.text, self.rules, known_title=meta.title)
+        keep_all = raw or not self.settings.normalize.remove_boilerplate
+        if keep_all:
+            body, sections = mt, ()
+        else:
+            body, sections = space_cjk(_body(mt, layout)), _sections(mt, layout)
+        found = layout.found
+        text_meta = Metadata(title=found.title, author=found.author, published=found.published,
+                             outlet=found.outlet)
+        meta = _merge_meta(meta, text_meta)
+        return Article(
+            article_id=doc.article_id, source_key=doc.source_key, path=doc.path,
+            raw_text=doc.raw_text, clean_text=body.text,
+            raw_starts=tuple(body.starts), raw_ends=tuple(body.ends),
+            fmt=doc.fmt, encoding=doc.encoding, source_id=doc.source_id,
+            title=meta.title, outlet=meta.outlet, author=meta.author,
+            published=iso_date(published) if published else iso_date(meta.published),
+            updated=found.updated,
+            language=meta.language or self.detect_language(body.text),
+            url=meta.url, sections=sections, n_words=word_count(body.text),
+        )
+
+
+def normalize(doc: RawDocument, settings: Settings, *, raw: bool = False, published: str | None = None) -> Article:
+    """One-off normalization (loads the rules each call: use Normalizer in loops)."""
+    return Normalizer(settings)(doc, raw=raw, published=published)
 
 
 def _merge_meta(given: Metadata, found: Metadata) -> Metadata:

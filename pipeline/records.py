@@ -83,9 +83,11 @@ class Article:
     outlet: str | None = None
     author: str | None = None
     published: str | None = None
+    updated: str | None = None
     language: str | None = None
     url: str | None = None
     sections: tuple[Section, ...] = ()
+    n_words: int = 0
     status: str = "ok"
 
     def raw_span(self, start: int, end: int) -> tuple[int | None, int | None]:

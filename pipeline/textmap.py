@@ -36,22 +36,21 @@ class MappedText:
         return MappedText(self.text[a:b], self.starts[a:b], self.ends[a:b])
 
     @staticmethod
-    def join(parts: Iterable["MappedText"], sep: str = "") -> "MappedText":
-        """Concatenate; separator characters map to the gap between their neighbours."""
+    def join(parts: Iterable["MappedText"], sep: str | list[str] = "") -> "MappedText":
+        """Concatenate with a separator (or one per gap); separators map to the gap."""
         texts: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        first = True
-        for part in parts:
-            if not first and sep:
+        for k, part in enumerate(parts):
+            gap = (sep[k - 1] if isinstance(sep, list) else sep) if k else ""
+            if gap:
                 anchor = ends[-1] if ends else (part.starts[0] if part.starts else 0)
-                texts.append(sep)
-                starts.extend([anchor] * len(sep))
-                ends.extend([part.starts[0] if part.starts else anchor] * len(sep))
+                texts.append(gap)
+                starts.extend([anchor] * len(gap))
+                ends.extend([part.starts[0] if part.starts else anchor] * len(gap))
             texts.append(part.text)
             starts.extend(part.starts)
             ends.extend(part.ends)
-            first = False
         return MappedText("".join(texts), starts, ends)
 
     def raw_span(self, start: int, end: int) -> tuple[int | None, int | None]:
@@ -77,7 +76,11 @@ class MappedText:
             texts.append(self.text[pos:a])
             starts.extend(self.starts[pos:a])
             ends.extend(self.ends[pos:a])
-            s, e = _align(old, new, self.starts[a:b], self.ends[a:b])
+            if a == b:  # pure insertion: anchor on the next character (or the end)
+                anchor = self.starts[a] if a < len(self.starts) else (self.ends[-1] if self.ends else 0)
+                s, e = [anchor] * len(new), [anchor] * len(new)
+            else:
+                s, e = _align(old, new, self.starts[a:b], self.ends[a:b])
             texts.append(new)
             starts.extend(s)
             ends.extend(e)

@@ -34,13 +34,15 @@ CREATE TABLE IF NOT EXISTS articles (
     outlet VARCHAR,
     author VARCHAR,
     published DATE,
-    language VARCHAR,
+    updated DATE,
+    language VARCHAR,             -- ISO 639-1 of the body, NULL when unsure
     url VARCHAR,
     format VARCHAR,            -- txt | html | json
     encoding VARCHAR,
     raw_text VARCHAR,
     clean_text VARCHAR,
     n_chars INTEGER,
+    n_words INTEGER,              -- CJK characters count one word each
     status VARCHAR,
     run_id VARCHAR,
     ingested_at TIMESTAMP
@@ -49,7 +51,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS sections (
     section_id VARCHAR,
     article_id VARCHAR,
-    kind VARCHAR,              -- summary | qa | boilerplate | ...
+    kind VARCHAR,              -- header | title | byline | meta | summary | ui | qa | related | social | attribution | foreign
     label VARCHAR,
     text VARCHAR,
     raw_start INTEGER,

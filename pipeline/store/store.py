@@ -147,9 +147,9 @@ def article_rows(p: Processed, run_id: str) -> dict[str, list[dict[str, Any]]]:
         "articles": [{
             "article_id": a.article_id, "source_id": a.source_id, "source_key": a.source_key,
             "path": a.path, "title": a.title, "outlet": a.outlet, "author": a.author,
-            "published": a.published, "language": a.language, "url": a.url, "format": a.fmt,
+            "published": a.published, "updated": a.updated, "language": a.language, "url": a.url, "format": a.fmt,
             "encoding": a.encoding, "raw_text": a.raw_text, "clean_text": a.clean_text,
-            "n_chars": len(a.clean_text), "status": a.status, "run_id": run_id, "ingested_at": _now(),
+            "n_chars": len(a.clean_text), "n_words": a.n_words, "status": a.status, "run_id": run_id, "ingested_at": _now(),
         }],
         "sections": [{
             "section_id": content_id(a.article_id, "section", s.raw_start, s.raw_end),
