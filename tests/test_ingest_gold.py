@@ -67,3 +67,13 @@ def test_summary_and_qa_are_stored_apart_from_the_body(corpus_db):
         assert (title, outlet, author, published, language) == \
             (gold["title"], gold["outlet"], gold["author"], gold["published"], gold["language"])
         assert n_words > 1000
+
+
+def test_no_entity_comes_from_page_furniture(corpus_db):
+    """UI text in other scripts and related-article lists no longer yield mentions."""
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    cyrillic = con.execute("SELECT count(*) FROM mentions WHERE regexp_matches(text, '[А-Яа-я]')").fetchall()[0][0]
+    crypto = con.execute("SELECT count(*) FROM mentions WHERE text IN ('HTX', 'BitMart', 'Trump', 'Rene Haas')"
+                         ).fetchall()[0][0]
+    con.close()
+    assert (cyrillic, crypto) == (0, 0)
