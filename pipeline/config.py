@@ -60,6 +60,7 @@ class NormalizeSettings:
 @dataclass(frozen=True)
 class ExtractSettings:
     entity_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "PRODUCT")
+    gazetteers: tuple[str, ...] = ("entities.toml",)
     max_chunk_chars: int = 100_000
 
 

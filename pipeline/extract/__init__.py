@@ -8,6 +8,7 @@ breaks and their offsets shifted back, so nothing hits spaCy's E088.
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from typing import Iterable, Iterator
 
 import spacy
@@ -17,7 +18,8 @@ from spacy.tokens import Doc
 from ..config import Settings
 from ..errors import ModelNotFound
 from ..records import Article, ArticleExtraction
-from .entities import entities_from_docs
+from .entities import entities_from_docs  # also registers the facts_* factories
+from .gazetteer import load_gazetteer
 
 
 def resolve_model(settings: Settings) -> str:
@@ -34,8 +36,18 @@ def resolve_model(settings: Settings) -> str:
 
 
 def build_nlp(settings: Settings) -> Language:
-    """The configured model (or a fallback); a clear error if none is installed."""
-    return spacy.load(resolve_model(settings))
+    """The model's pipeline plus ours: gazetteer ruler before ner, cleanup after it."""
+    nlp = spacy.load(resolve_model(settings))
+    gaz = load_gazetteer([settings.config_dir / p if not Path(p).is_absolute() else Path(p)
+                          for p in settings.extract.gazetteers])
+    ruler = nlp.add_pipe("entity_ruler", name="facts_gazetteer", before="ner",
+                         config={"overwrite_ents": True, "validate": False})
+    ruler.add_patterns(gaz.patterns(nlp.make_doc))
+    nlp.add_pipe("facts_entity_cleanup", after="ner", config={
+        "generic_terms": sorted(gaz.generic_terms), "org_suffixes": sorted(gaz.org_suffixes),
+        "leading_noise": sorted(gaz.leading_noise), "foreign_share": 0.6,
+    })
+    return nlp
 
 
 def chunk_text(text: str, max_chars: int) -> list[tuple[int, str]]:
@@ -83,12 +95,21 @@ def _extract_group(nlp: Language, group: list[Article], settings: Settings, bs: 
     with nlp.memory_zone():
         for doc, (k, offset) in nlp.pipe(pieces, as_tuples=True, batch_size=bs):
             per_article[k].append((doc, offset))
-        return [to_records(art, docs, settings) for art, docs in zip(group, per_article)]
+        suffixes = org_suffixes_of(nlp)
+        return [to_records(art, docs, settings, suffixes) for art, docs in zip(group, per_article)]
 
 
-def to_records(article: Article, docs: list[tuple[Doc, int]], settings: Settings) -> ArticleExtraction:
+def to_records(article: Article, docs: list[tuple[Doc, int]], settings: Settings,
+               org_suffixes: frozenset[str] = frozenset()) -> ArticleExtraction:
     """spaCy Docs (chunks of one article with their offsets) -> plain records."""
     return ArticleExtraction(
         article_id=article.article_id,
-        entities=entities_from_docs(article, docs, settings),
+        entities=entities_from_docs(article, docs, settings, org_suffixes),
     )
+
+
+def org_suffixes_of(nlp: Language) -> frozenset[str]:
+    """The cleanup component's organization designators (empty if it is not in the pipeline)."""
+    if "facts_entity_cleanup" in nlp.pipe_names:
+        return nlp.get_pipe("facts_entity_cleanup").org_suffixes
+    return frozenset()

@@ -1,69 +1,142 @@
-"""Entity mentions -> article-level canonical entities.
+"""Entity components and the conversion of doc.ents into canonical Entity records.
 
-A first, simple canonicalization: mentions whose normalized surface (case,
-possessive, punctuation and hyphen/space variants folded) is the same are one
-entity; its type is the majority vote of its mentions' labels. The entity id is
-a hash of the normalized name, so the same name in two articles is one entity.
+`facts_entity_cleanup` (a spaCy factory, usable in any pipeline with
+nlp.add_pipe) repairs what the small model gets wrong in general ways: spans
+that cross a line, leading words that are not part of a name ("Without
+Qualcomm"), possessives joining two names ("Google's TensorFlow"), generic
+terms ("AI", "GPU"), lowercase phrases, UI words in another script, and types
+(model codes are PRODUCTs, names ending in an organization designator ORGs).
+Gazetteer matches (span.ent_id_ set by the entity ruler) are left as they are.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter, defaultdict
-
-from spacy.tokens import Doc
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from ..config import Settings
 from ..records import Article, Entity, Mention, content_id
+from ..scripts import foreign_share, main_script
+from .canonical import MODEL_CODE, MentionIn, canonicalize, entity_key
 
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$", re.I)
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
-_LEADING_THE = re.compile(r"^the\s+", re.I)
-
-
-def entity_key(surface: str) -> str:
-    """Fold case, a leading 'the', possessives, edge punctuation and -/space variants."""
-    s = _POSSESSIVE.sub("", surface.strip())
-    s = _LEADING_THE.sub("", s)
-    s = _EDGE_PUNCT.sub("", s)
-    s = re.sub(r"[\s\-‐‑–_]+", " ", s)
-    return s.casefold()
+_CODE_LABELS = {"ORG", "PERSON", "GPE", "LOC", "NORP", "WORK_OF_ART", "FAC", "PRODUCT"}
 
 
-def display_name(surface: str) -> str:
-    """The surface without possessive, leading 'the' and edge punctuation ('U.S.' keeps its dot)."""
-    s = _POSSESSIVE.sub("", surface.strip())
-    s = _LEADING_THE.sub("", s)
-    stripped = _EDGE_PUNCT.sub("", s)
-    if s.endswith(".") and "." in stripped:  # an abbreviation: U.S., Inc.
-        stripped += "."
-    return stripped
+class EntityCleanup:
+    def __init__(self, nlp: Language, name: str, *, generic_terms: list[str], org_suffixes: list[str],
+                 leading_noise: list[str], foreign_share: float):
+        self.name = name
+        self.generic = frozenset(generic_terms)
+        self.generic_folded = frozenset(t.casefold() for t in generic_terms if len(t) > 3 or not t.isupper())
+        self.org_suffixes = frozenset(org_suffixes)
+        self.leading_noise = frozenset(w.lower() for w in leading_noise)
+        self.foreign_share = foreign_share
+
+    def __call__(self, doc: Doc) -> Doc:
+        main = main_script(doc.text[:5000])
+        spans = [s for ent in doc.ents for s in self.repair(ent, main)]
+        doc.ents = filter_spans(spans)
+        return doc
+
+    def repair(self, ent: Span, main: str | None) -> list[Span]:
+        if ent.ent_id_:  # a gazetteer match
+            return [ent]
+        span = self._one_line(ent)
+        span = self._trim(span) if span is not None else None
+        if span is None:
+            return []
+        parts = self._split_possessive(span)
+        return [p for p in (self._relabel(p) for p in parts) if p is not None and self._keep(p, main)]
+
+    def _one_line(self, span: Span) -> Span | None:
+        for t in span:
+            if "\n" in t.text or (t.is_space and t.i > span.start):
+                return span.doc[span.start:t.i] if t.i > span.start else None
+        return span
+
+    def _trim(self, span: Span) -> Span | None:
+        start, end = span.start, span.end
+        doc = span.doc
+        while start < end and (doc[start].lower_ in self.leading_noise or doc[start].is_punct or doc[start].is_space):
+            start += 1
+        while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in (".", ")")
+                               or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space):
+            end -= 1
+        if start >= end:
+            return None
+        return Span(doc, start, end, label=span.label_)
+
+    def _split_possessive(self, span: Span) -> list[Span]:
+        doc = span.doc
+        for t in span[:-1]:
+            if t.tag_ == "POS" or t.text in ("'s", "’s", "'", "’"):
+                left = Span(doc, span.start, t.i, label=span.label_) if t.i > span.start else None
+                right = Span(doc, t.i + 1, span.end, label=span.label_)
+                if len(right) == 1 and MODEL_CODE.match(right.text):  # "DeepSeek's V3": one product
+                    return [Span(doc, span.start, span.end, label="PRODUCT")]
+                left = Span(doc, left.start, left.end, label="ORG" if span.label_ not in ("PERSON", "GPE") else span.label_) \
+                    if left is not None else None
+                return [p for p in (left, right) if p is not None and len(p)]
+        return [span]
+
+    def _relabel(self, span: Span) -> Span | None:
+        label = span.label_
+        tokens = [t.text for t in span]
+        if label in _CODE_LABELS and MODEL_CODE.match(tokens[-1]) and label != "PRODUCT":
+            label = "PRODUCT"
+        elif len(tokens) >= 2 and tokens[-1] in self.org_suffixes and label in ("PERSON", "GPE", "LOC", "NORP", "PRODUCT", "WORK_OF_ART", "FAC"):
+            label = "ORG"
+        elif label == "PERSON" and any(len(t) >= 2 and t.isupper() and "." not in t for t in tokens):
+            label = "ORG"
+        return span if label == span.label_ else Span(span.doc, span.start, span.end, label=label)
+
+    def _keep(self, span: Span, main: str | None) -> bool:
+        text = span.text
+        if text in self.generic or text.casefold() in self.generic_folded:
+            return False
+        if not any(c.isalpha() for c in text):
+            return False
+        if main == "latin" and not any(c.isupper() or c.isdigit() for c in text) and main_script(text) == "latin":
+            return False  # a lowercase phrase is not a name in English
+        if main:
+            share, letters = foreign_share(text, main)
+            if letters and share > self.foreign_share:
+                return False
+        return True
 
 
-def entities_from_docs(article: Article, docs: list[tuple[Doc, int]], settings: Settings) -> tuple[Entity, ...]:
+@Language.factory(
+    "facts_entity_cleanup",
+    default_config={"generic_terms": [], "org_suffixes": [], "leading_noise": [], "foreign_share": 0.6},
+)
+def make_entity_cleanup(nlp: Language, name: str, generic_terms: list[str], org_suffixes: list[str],
+                        leading_noise: list[str], foreign_share: float) -> EntityCleanup:
+    return EntityCleanup(nlp, name, generic_terms=generic_terms, org_suffixes=org_suffixes,
+                         leading_noise=leading_noise, foreign_share=foreign_share)
+
+
+def entities_from_docs(article: Article, docs: list[tuple[Doc, int]], settings: Settings,
+                       org_suffixes: frozenset[str] = frozenset()) -> tuple[Entity, ...]:
+    """doc.ents of an article's chunks -> canonical Entity records with exact offsets."""
     keep = set(settings.extract.entity_labels)
-    groups: dict[str, list[Mention]] = defaultdict(list)
+    mentions: list[MentionIn] = []
     for doc, offset in docs:
         for ent in doc.ents:
-            if ent.label_ not in keep:
+            if ent.label_ not in keep or not entity_key(ent.text):
                 continue
-            key = entity_key(ent.text)
-            if not key:
-                continue
-            start, end = ent.start_char + offset, ent.end_char + offset
-            raw_start, raw_end = article.raw_span(start, end)
-            groups[key].append(Mention(
-                id=content_id(article.article_id, "mention", start, end),
-                text=ent.text, start=start, end=end, raw_start=raw_start, raw_end=raw_end,
-                label=ent.label_,
-            ))
+            gaz = ent.ent_id_ or None
+            mentions.append(MentionIn(ent.start_char + offset, ent.end_char + offset, ent.text, ent.label_,
+                                      gaz, ent.label_ if gaz else None))
     entities = []
-    for key, mentions in groups.items():
-        etype = Counter(m.label for m in mentions).most_common(1)[0][0]
-        names = Counter(display_name(m.text) for m in mentions)
-        name = max(names.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
-        aliases = tuple(sorted({m.text for m in mentions}))
-        entities.append(Entity(id=content_id("entity", key), name=name, type=etype,
-                               aliases=aliases, mentions=tuple(sorted(mentions, key=lambda m: m.start))))
-    entities.sort(key=lambda e: e.mentions[0].start)
+    for name, etype, members in canonicalize(mentions, article.clean_text, org_suffixes):
+        ms = []
+        for i in members:
+            m = mentions[i]
+            raw_start, raw_end = article.raw_span(m.start, m.end)
+            ms.append(Mention(id=content_id(article.article_id, "mention", m.start, m.end), text=m.text,
+                              start=m.start, end=m.end, raw_start=raw_start, raw_end=raw_end, label=m.label))
+        aliases = tuple(sorted({m.text for m in ms} | {name}))
+        entities.append(Entity(id=content_id("entity", entity_key(name)), name=name, type=etype,
+                               aliases=aliases, mentions=tuple(ms)))
     return tuple(entities)

@@ -1,0 +1,75 @@
+"""The seed gazetteer (config/entities.toml): entries, filters, and ruler patterns."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConfigError
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    entries: tuple[GazEntry, ...]
+    generic_terms: frozenset[str]
+    org_suffixes: frozenset[str]
+    leading_noise: frozenset[str]
+
+    def patterns(self, make_doc) -> list[dict]:
+        """Token patterns for spaCy's entity_ruler; hyphen = space.
+
+        A form with a digit or an inner capital ("DeepSeek", "NVIDIA", "910B") matches
+        in any case; a plain word ("Meta", "Apple", "Arm") only as written or in
+        capitals, so the common word ("meta", "arm") is not taken for the name.
+        """
+        out = []
+        seen = set()
+        for e in self.entries:
+            for form in (e.name, *e.aliases):
+                for variant in {form, form.replace("-", " "), form.replace(" ", "-")}:
+                    attr = "LOWER" if _distinctive(variant) else "ORTH"
+                    toks = [t.text for t in make_doc(variant)]
+                    pattern = [{attr: t.lower() if attr == "LOWER" else t} for t in toks]
+                    key = (e.name, attr, tuple(toks) if attr == "ORTH" else tuple(t.lower() for t in toks))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    out.append({"label": e.type, "pattern": pattern, "id": e.name})
+        return out
+
+
+def _distinctive(form: str) -> bool:
+    return len(form) >= 4 and (any(c.isdigit() for c in form)
+                               or any(c.isupper() for w in form.split() for c in w[1:]))
+
+
+def load_gazetteer(paths: list[Path]) -> Gazetteer:
+    entries: list[GazEntry] = []
+    generic: set[str] = set()
+    suffixes: set[str] = set()
+    noise: set[str] = set()
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: gazetteer file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        filters = data.get("filters", {})
+        generic.update(filters.get("generic_terms", []))
+        suffixes.update(filters.get("org_suffixes", []))
+        noise.update(w.lower() for w in filters.get("leading_noise", []))
+        for i, item in enumerate(data.get("entity", []), start=1):
+            if not isinstance(item, dict) or not item.get("name") or not item.get("type"):
+                raise ConfigError(f"{path}: [[entity]] #{i} needs a name and a type")
+            entries.append(GazEntry(item["name"], item["type"], tuple(item.get("aliases", []))))
+    return Gazetteer(tuple(entries), frozenset(generic), frozenset(suffixes), frozenset(noise))
