@@ -23,7 +23,9 @@ def run_query(db_path: str | Path, sql: str) -> pd.DataFrame | None:
 def _cell(v) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
-    s = str(v).replace("\n", " ")
+    if hasattr(v, "tolist"):  # lists come back as numpy arrays
+        v = v.tolist()
+    s = (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else str(v)).replace("\n", " ")
     return s if len(s) <= MAX_COL_WIDTH else s[: MAX_COL_WIDTH - 1] + "…"
 
 

@@ -8,7 +8,6 @@ breaks and their offsets shifted back, so nothing hits spaCy's E088.
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import spacy
@@ -38,11 +37,13 @@ def resolve_model(settings: Settings) -> str:
 def build_nlp(settings: Settings) -> Language:
     """The model's pipeline plus ours: gazetteer ruler before ner, cleanup after it."""
     nlp = spacy.load(resolve_model(settings))
-    gaz = load_gazetteer([settings.config_dir / p if not Path(p).is_absolute() else Path(p)
-                          for p in settings.extract.gazetteers])
-    ruler = nlp.add_pipe("entity_ruler", name="facts_gazetteer", before="ner",
-                         config={"overwrite_ents": True, "validate": False})
-    ruler.add_patterns(gaz.patterns(nlp.make_doc))
+    gaz = load_gazetteer([settings.config_dir / p for p in settings.extract.gazetteers],
+                         settings.config_dir / "entity_rules.toml")
+    patterns = gaz.patterns(nlp.make_doc)
+    if patterns:
+        ruler = nlp.add_pipe("entity_ruler", name="facts_gazetteer", before="ner",
+                             config={"overwrite_ents": True, "validate": False})
+        ruler.add_patterns(patterns)
     nlp.add_pipe("facts_entity_cleanup", after="ner", config={
         "generic_terms": sorted(gaz.generic_terms), "org_suffixes": sorted(gaz.org_suffixes),
         "leading_noise": sorted(gaz.leading_noise), "foreign_share": 0.6,

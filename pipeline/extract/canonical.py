@@ -21,34 +21,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-_POSSESSIVE = re.compile(r"['’]s?(?=\s|$)|['’]s\b", re.I)
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
-_LEADING_THE = re.compile(r"^the\s+", re.I)
-_SPACES = re.compile(r"[\s\-‐‑–_/]+")
+from ..names import display_name, entity_key
+
 MODEL_CODE = re.compile(r"^(?:[A-Za-z]{0,4}\d+[A-Za-z0-9]*|V\d+(?:\.\d+)?|[A-Z]\d+[A-Z]*)$")
 _ACRONYM_AFTER = re.compile(
     r"((?:[A-Z][\w&.’'\-]*\s+(?:(?:of|and|for|the|de|&|on|in)\s+)*){1,9}[A-Z][\w&.\-]*)\s*\(\s*([A-Z][A-Za-z0-9&]{1,9})\s*\)")
 _STANDS_FOR = re.compile(
     r"\b([A-Z][A-Z0-9&]{1,9})\b,?\s+(?:which\s+)?(?:stands|short)\s+for\s+((?:[A-Z][\w\-]*\s*(?:(?:of|and|for|the|&)\s+)*){1,9})")
 _SMALL = {"of", "and", "for", "the", "de", "&", "on", "in"}
-
-
-def entity_key(surface: str) -> str:
-    """Fold case, a leading 'the', possessives, edge punctuation and -/space variants."""
-    s = _POSSESSIVE.sub("", surface.strip())
-    s = _LEADING_THE.sub("", s)
-    s = _EDGE_PUNCT.sub("", s)
-    return _SPACES.sub(" ", s).strip().casefold()
-
-
-def display_name(surface: str) -> str:
-    """The surface without possessive, leading 'the' and edge punctuation ('U.S.' keeps its dot)."""
-    s = _POSSESSIVE.sub("", surface.strip())
-    s = _LEADING_THE.sub("", s)
-    stripped = _EDGE_PUNCT.sub("", s)
-    if s.endswith(".") and "." in stripped:  # an abbreviation: U.S., Inc.
-        stripped += "."
-    return re.sub(r"\s+", " ", stripped)
 
 
 def acronym_fits(acronym: str, words: list[str]) -> bool:
@@ -187,8 +167,12 @@ def _merge_short_forms(clusters: dict[str, Cluster], order: list[str], mentions:
                     and toks[0] in (otoks[0], otoks[-1])
             elif len(toks) == 1 and MODEL_CODE.match(toks[0]):
                 ok = otoks[-1] == toks[0]  # "v4" -> "deepseek v4"
+            elif otoks[: len(toks)] == toks and lab == "ORG" and olab == "ORG":
+                # "Cambricon" for "Cambricon Technologies"; any tail once the full name came first
+                ok = all(t.rstrip(".") in suffixes for t in otoks[len(toks):]) \
+                    or first_start(other) < first_start(short)
             else:
-                ok = otoks[: len(toks)] == toks and all(t.rstrip(".") in suffixes for t in otoks[len(toks):])
+                ok = False
             if ok:
                 candidates.append(other_key)
         if not candidates:

@@ -18,7 +18,8 @@ from spacy.util import filter_spans
 from ..config import Settings
 from ..records import Article, Entity, Mention, content_id
 from ..scripts import foreign_share, main_script
-from .canonical import MODEL_CODE, MentionIn, canonicalize, entity_key
+from ..names import entity_key
+from .canonical import MODEL_CODE, MentionIn, canonicalize
 
 _CODE_LABELS = {"ORG", "PERSON", "GPE", "LOC", "NORP", "WORK_OF_ART", "FAC", "PRODUCT"}
 

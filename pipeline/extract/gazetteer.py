@@ -51,12 +51,13 @@ def _distinctive(form: str) -> bool:
                                or any(c.isupper() for w in form.split() for c in w[1:]))
 
 
-def load_gazetteer(paths: list[Path]) -> Gazetteer:
+def load_gazetteer(paths: list[Path], rules_path: Path) -> Gazetteer:
+    """Entries from the gazetteer files; filters from the rules file (and any gazetteer's [filters])."""
     entries: list[GazEntry] = []
     generic: set[str] = set()
     suffixes: set[str] = set()
     noise: set[str] = set()
-    for path in paths:
+    for path in [rules_path, *paths]:
         try:
             with open(path, "rb") as fh:
                 data = tomllib.load(fh)

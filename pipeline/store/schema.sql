@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE TABLE IF NOT EXISTS mentions (
     mention_id VARCHAR,
     article_id VARCHAR,
-    entity_id VARCHAR,
+    entity_id VARCHAR,         -- the corpus-level entity (see entities)
+    article_entity_id VARCHAR, -- the entity as resolved inside its article
     entity_name VARCHAR,       -- the article-level canonical name
     entity_type VARCHAR,       -- the article-level type vote
     text VARCHAR,

@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import DatabaseLocked, DatabaseMissing, QueryError, ReadOnlyViolation, SchemaVersionError
+from ..names import entity_key
 from ..records import IngestError, Processed, content_id
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
@@ -157,7 +158,7 @@ def article_rows(p: Processed, run_id: str) -> dict[str, list[dict[str, Any]]]:
             "raw_start": s.raw_start, "raw_end": s.raw_end, "run_id": run_id,
         } for s in a.sections],
         "mentions": [{
-            "mention_id": m.id, "article_id": a.article_id, "entity_id": e.id,
+            "mention_id": m.id, "article_id": a.article_id, "entity_id": e.id, "article_entity_id": e.id,
             "entity_name": e.name, "entity_type": e.type, "text": m.text, "label": m.label,
             "start_char": m.start, "end_char": m.end, "raw_start": m.raw_start, "raw_end": m.raw_end,
             "run_id": run_id,
@@ -213,22 +214,61 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts:
 
 
 def refresh_entities(con: duckdb.DuckDBPyConnection) -> int:
-    """Rebuild the corpus-level entities table from all stored mentions (one linear pass)."""
+    """Link article-level entities across the corpus, then rebuild `entities` (linear passes).
+
+    An entity whose name is, in another article, an alias resolved to a fuller
+    name ("Huang" -> "Jensen Huang", "EMA" -> "European Medicines Agency") joins
+    that entity, when exactly one fuller name claims it.
+    """
+    links = _corpus_links(con.execute(
+        "SELECT DISTINCT article_entity_id, entity_name, text FROM mentions").fetchall())
     con.execute("BEGIN TRANSACTION")
+    con.execute("UPDATE mentions SET entity_id = article_entity_id WHERE entity_id IS DISTINCT FROM article_entity_id")
+    if links:
+        insert_link = pa.table({"article_entity_id": list(links), "entity_id": list(links.values())})
+        con.register("_facts_links", insert_link)
+        con.execute("UPDATE mentions SET entity_id = l.entity_id FROM _facts_links l "
+                    "WHERE mentions.article_entity_id = l.article_entity_id")
+        con.unregister("_facts_links")
     con.execute("DELETE FROM entities")
     con.execute("""
         INSERT INTO entities (entity_id, name, type, aliases, n_mentions, n_articles)
         SELECT entity_id,
-               mode(entity_name) AS name,
-               mode(entity_type) AS type,
-               list_sort(list_distinct(list(text))) AS aliases,
-               count(*) AS n_mentions,
-               count(DISTINCT article_id) AS n_articles
+               coalesce(mode(entity_name) FILTER (WHERE article_entity_id = entity_id), mode(entity_name)),
+               mode(entity_type),
+               list_sort(list_distinct(list(regexp_replace(text, '[''’]s?$', '')))),
+               count(*),
+               count(DISTINCT article_id)
         FROM mentions GROUP BY entity_id
     """)
     n = con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
     con.execute("COMMIT")
     return n
+
+
+def _corpus_links(rows: list[tuple[str, str, str]]) -> dict[str, str]:
+    """article_entity_id -> the entity it joins (only unambiguous, one step resolved to the end)."""
+    name_key: dict[str, str] = {}
+    claims: dict[str, set[str]] = {}
+    for eid, name, text in rows:
+        name_key[eid] = entity_key(name)
+    for eid, name, text in rows:
+        k = entity_key(text)
+        if k and k != name_key[eid]:
+            claims.setdefault(k, set()).add(eid)
+    links: dict[str, str] = {}
+    for eid, key in name_key.items():
+        owners = {o for o in claims.get(key, ()) if name_key[o] != key}
+        if owners and len({name_key[o] for o in owners}) == 1:
+            links[eid] = min(owners)
+    for eid in list(links):  # follow chains, never loops
+        seen = {eid}
+        target = links[eid]
+        while target in links and target not in seen:
+            seen.add(target)
+            target = links[target]
+        links[eid] = target
+    return links
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
