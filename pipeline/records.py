@@ -139,6 +139,8 @@ class Quantity:
     subject: str | None = None
     subject_entity_id: str | None = None
     time_scope: str | None = None
+    measure: str | None = None
+    sentence: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from ..config import Settings
 from ..errors import ModelNotFound
 from ..records import Article, ArticleExtraction
 from .entities import entities_from_docs  # also registers the facts_* factories
+from .quantities import quantities_from_docs
 from .gazetteer import load_gazetteer
 
 
@@ -48,6 +49,8 @@ def build_nlp(settings: Settings) -> Language:
         "generic_terms": sorted(gaz.generic_terms), "org_suffixes": sorted(gaz.org_suffixes),
         "leading_noise": sorted(gaz.leading_noise), "foreign_share": 0.6,
     })
+    nlp.add_pipe("facts_quantities", after="facts_entity_cleanup",
+                 config={"lexicon_path": str(settings.config_dir / "units.toml")})
     return nlp
 
 
@@ -103,9 +106,11 @@ def _extract_group(nlp: Language, group: list[Article], settings: Settings, bs: 
 def to_records(article: Article, docs: list[tuple[Doc, int]], settings: Settings,
                org_suffixes: frozenset[str] = frozenset()) -> ArticleExtraction:
     """spaCy Docs (chunks of one article with their offsets) -> plain records."""
+    entities = entities_from_docs(article, docs, settings, org_suffixes)
     return ArticleExtraction(
         article_id=article.article_id,
-        entities=entities_from_docs(article, docs, settings, org_suffixes),
+        entities=entities,
+        quantities=quantities_from_docs(article, docs, entities),
     )
 
 

@@ -22,6 +22,9 @@ from ..names import entity_key
 from .canonical import MODEL_CODE, MentionIn, canonicalize
 
 _CODE_LABELS = {"ORG", "PERSON", "GPE", "LOC", "NORP", "WORK_OF_ART", "FAC", "PRODUCT"}
+# Only names are repaired; numeric labels (DATE, MONEY, CARDINAL...) are left to
+# the quantity and time components.
+NAME_LABELS = _CODE_LABELS | {"EVENT", "LAW", "LANGUAGE"}
 
 
 class EntityCleanup:
@@ -41,7 +44,7 @@ class EntityCleanup:
         return doc
 
     def repair(self, ent: Span, main: str | None) -> list[Span]:
-        if ent.ent_id_:  # a gazetteer match
+        if ent.ent_id_ or ent.label_ not in NAME_LABELS:  # a gazetteer match, or not a name
             return [ent]
         span = self._one_line(ent)
         span = self._trim(span) if span is not None else None

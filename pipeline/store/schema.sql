@@ -104,6 +104,8 @@ CREATE TABLE IF NOT EXISTS quantities (
     subject VARCHAR,
     subject_entity_id VARCHAR,
     time_scope VARCHAR,
+    measure VARCHAR,           -- the measured noun phrase, without its entity
+    sentence VARCHAR,
     run_id VARCHAR
 );
 

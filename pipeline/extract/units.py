@@ -1,0 +1,58 @@
+"""The unit lexicon (config/units.toml), compiled once into regexes."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    scales: dict[str, float]  # lower-case word -> multiplier
+    scales_cs: dict[str, float]  # case-sensitive one-letter abbreviations
+    number_words: dict[str, float]
+    vague: dict[str, float]  # "hundreds of thousands" -> 1e5
+    currencies: dict[str, str]  # surface -> ISO code
+    qualifiers: dict[str, str]  # lower-case phrase -> qualifier
+    units: dict[str, tuple[str, str]]  # surface -> (canonical, family)
+    units_folded: dict[str, tuple[str, str]]  # lower-case surface (4+ chars) -> (canonical, family)
+    per_words: tuple[str, ...]
+    currency_before: re.Pattern
+    qualifier_before: re.Pattern
+    scale_after: re.Pattern
+    unit_after: re.Pattern
+    currency_after: re.Pattern
+
+
+def _alt(words, flags=0) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def load_lexicon(path: str | Path) -> Lexicon:
+    with open(path, "rb") as fh:
+        cfg = tomllib.load(fh)
+    scales = {k.lower(): float(v) for k, v in cfg["scales"].items()}
+    scales_cs = {k: float(v) for k, v in cfg.get("scales_case_sensitive", {}).items()}
+    currencies = dict(cfg["currencies"])
+    units = {k: tuple(v) for k, v in cfg["units"].items()}
+    symbols = [c for c in currencies if not c.isalpha()] + [c for c in currencies if c.isupper()]
+    words = [c for c in currencies if c.isalpha() and not c.isupper()]
+    return Lexicon(
+        scales=scales, scales_cs=scales_cs,
+        number_words={k: float(v) for k, v in cfg["number_words"].items()},
+        vague={k: float(v) for k, v in cfg["vague_numbers"].items()},
+        currencies=currencies,
+        qualifiers={k.lower(): v for k, v in cfg["qualifiers"].items()},
+        units=units,
+        units_folded={k.lower(): v for k, v in units.items() if len(k) >= 4},
+        per_words=tuple(cfg["rates"]["per_words"]),
+        currency_before=re.compile(rf"(?:{_alt(symbols)})\s?$"),
+        qualifier_before=re.compile(rf"(?<![\w])(?:{_alt(cfg['qualifiers'])})\s+$", re.IGNORECASE),
+        scale_after=re.compile(
+            rf"^(?:\s|-)?(?:(?i:{_alt(scales)})|{_alt(scales_cs)})(?![\w])" if scales_cs else
+            rf"^(?:\s|-)?(?i:{_alt(scales)})(?![\w])"),
+        unit_after=re.compile(rf"^(?:\s|-)?(?:{_alt(units)})(?![\w])"),
+        currency_after=re.compile(rf"^\s?(?i:{_alt(words)})(?![\w])"),
+    )
