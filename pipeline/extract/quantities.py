@@ -37,6 +37,9 @@ _INCREASE = {"rise", "grow", "increase", "surge", "jump", "climb", "soar", "gain
              "expand", "boost", "rocket", "spike", "growth", "up", "accelerate", "rebound", "hike", "raise"}
 _DECREASE = {"fall", "drop", "decline", "decrease", "plunge", "slump", "shrink", "slide", "tumble", "cut",
              "reduce", "dip", "sink", "plummet", "contract", "reduction", "down", "lower", "slash", "halve"}
+# "X accounted for 15%": the percentage is X's share
+_SHARE_VERBS = {"account", "represent", "make", "hold", "capture", "command", "comprise", "constitute",
+                "occupy", "take", "control"}
 _SCOPE = re.compile(r"\b(?:(Q[1-4]|H[12]|first half of|second half of|the first half of|the second half of)\s*)?"
                     r"((?:19|20)\d{2})\b(?!\s*(?:%|percent))", re.I)
 _NAME_LABELS = {"PRODUCT", "ORG", "LAW", "WORK_OF_ART", "FAC", "EVENT", "PERSON", "GPE", "NORP"}
@@ -86,13 +89,14 @@ class QuantityFinder:
             c = Cand(m.start(), m.end(), value, m.start(1), m.end(1))
             glued = m.group(2)
             if glued:  # "4x", "6GW", "$5bn"; anything else glued is a code ("910B", "3C6000")
+                money = self.lx.currency_before.search(text[max(0, m.start() - 4):m.start()])
                 if glued in ("x", "×"):
                     c.unit, c.unit_family = "times", "ratio"
+                elif glued in ("bn", "mn", "tn", "k") or (money and (glued in self.lx.scales_cs or glued == "m")):
+                    mult = self.lx.scales.get(glued) or self.lx.scales_cs.get(glued) or 1e6  # "$12m"
+                    c.value, c.scale = value * mult, glued
                 elif glued in self.lx.units:
                     c.unit, c.unit_family = self.lx.units[glued]
-                elif glued in ("bn", "mn", "tn", "k") or (glued in self.lx.scales_cs and
-                                                         self.lx.currency_before.search(text[max(0, m.start() - 4):m.start()])):
-                    c.value, c.scale = value * (self.lx.scales.get(glued) or self.lx.scales_cs[glued]), glued
                 else:
                     continue
             out.append(c)
@@ -196,6 +200,14 @@ class QuantityFinder:
                 return False  # Section 301, Table 2
             if re.match(r"^:\d", text[c.num_end:c.num_end + 2]):
                 return False
+            run_start = c.num_start - len(re.search(r"[\d\-]*$", text[:c.num_start]).group(0))
+            if re.match(r"\d+(?:-\d+){2,}", text[run_start:run_start + 40]):
+                return False  # 555-0142-7788: an id or phone number
+            prev_tok = doc[tok.i - 1] if tok is not None and tok.i > 0 else None
+            if prev_tok is not None and prev_tok.pos_ == "PROPN" and prev_tok.text[:1].isupper() and not prev_tok.is_sent_start \
+                    and "," not in raw and "." not in raw and not c.currency and c.unit_family in (None, "count") \
+                    and prev_tok.idx + len(prev_tok.text) + 1 == c.num_start:
+                return False  # "Boeing 737", "Atlas 950": the number is part of a name
         if tok is not None:
             for ent in doc.ents:
                 if ent.start <= tok.i < ent.end and ent.label_ in _NAME_LABELS:
@@ -206,6 +218,9 @@ class QuantityFinder:
         if c.kind == "scale_noun":
             return tok is None or not any(e.start <= tok.i < e.end and e.label_ in _NAME_LABELS for e in doc.ents)
         if c.kind == "words":
+            last = _token_at(doc, c.num_end - 1)
+            if last is not None and last.i != (tok.i if tok is not None else -1) and last.like_num:
+                tok = last  # "forty-two": the last part carries the parse
             if tok is None or not tok.like_num:
                 return False
             if re.match(r"^\s*(?:to|–|-|or)\s*(?:\d|[a-z]+\b)", text[c.num_end:c.num_end + 12]) and \
@@ -253,8 +268,12 @@ class QuantityFinder:
         else:
             measure_tok, verb = _measure(anchor, self.lx)
         c.extra["measure"] = _phrase(measure_tok) if measure_tok is not None else None
-        if measure_tok is None and verb is not None and verb.pos_ == "VERB":
-            c.extra["measure"] = verb.lemma_.lower()
+        if verb is not None and verb.lemma_.lower() in _SHARE_VERBS and c.unit_family == "percent":
+            c.extra["measure"] = " ".join(x for x in (c.extra["measure"], "share") if x)
+        elif measure_tok is None and verb is not None and verb.pos_ == "VERB":
+            obj = next((ch for ch in verb.children if ch.dep_ in ("dobj", "attr") and ch.pos_ == "NOUN"
+                        and not (ch.idx <= c.start < ch.idx + len(ch.text)) and not _numeric(ch, self.lx)), None)
+            c.extra["measure"] = _phrase(obj) if obj is not None else verb.lemma_.lower()
         ent = _subject_entity(anchor, verb, measure_tok, doc)
         c.extra["entity"] = (ent.start_char, ent.end_char, ent.text) if ent is not None else None
         c.extra["change"] = _change(anchor)
@@ -373,6 +392,12 @@ def _counted_noun(top: Token, doc: Doc, c: Cand) -> Token | None:
 def _measure(anchor: Token, lx: Lexicon) -> tuple[Token | None, Token | None]:
     """(the noun a money/percent/unit quantity measures, the verb of its clause)."""
     t = anchor
+    head = t.head
+    if t.dep_ in ("compound", "nummod", "amod", "nmod", "quantmod", "npadvmod") and head.i > t.i \
+            and head.pos_ == "NOUN" and not _numeric(head, lx):
+        while head.dep_ in ("compound", "amod") and head.head.i > head.i and head.head.pos_ == "NOUN":
+            head = head.head
+        return head, _verb_of(head)  # "a $1 billion fine", "121% revenue growth"
     for _ in range(3):  # climb over number words and vague amounts: "thousands of units"
         if t.dep_ == "pobj" and t.head.dep_ == "prep":
             prep = t.head

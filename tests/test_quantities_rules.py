@@ -1,0 +1,120 @@
+"""Quantity rules on news sentences written for these tests (none from the corpus)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.config import load_settings
+from pipeline.extract import build_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_nlp(load_settings())
+
+
+def quantities(nlp, text):
+    return nlp(text)._.facts_quantities
+
+
+def one(nlp, text):
+    qs = quantities(nlp, text)
+    assert len(qs) == 1, [q["text"] for q in qs]
+    return qs[0]
+
+
+@pytest.mark.parametrize("text, surface, value, unit, family", [
+    ("The utility spent $3.2 billion on new turbines.", "$3.2 billion", 3.2e9, "USD", "currency"),
+    ("Sales reached €450 million last quarter.", "€450 million", 4.5e8, "EUR", "currency"),
+    ("The fund raised RMB 2.5 billion from investors.", "RMB 2.5 billion", 2.5e9, "CNY", "currency"),
+    ("The subsidy totals 80 billion yuan.", "80 billion yuan", 8e10, "CNY", "currency"),
+    ("Its budget is US$12m this year.", "US$12m", 1.2e7, "USD", "currency"),
+    ("The startup is valued at $4bn.", "$4bn", 4e9, "USD", "currency"),
+    ("Unemployment stood at 4.1% in March.", "4.1%", 4.1, "percent", "percent"),
+    ("The bank raised rates by 25 basis points.", "25 basis points", 25, "basis_point", "percent"),
+    ("Turnout rose 3 percentage points.", "3 percentage points", 3, "percentage_point", "percent"),
+    ("The new chip is 4x faster.", "4x", 4, "times", "ratio"),
+    ("The plant will add 1,200 MW of capacity.", "1,200 MW", 1200, "MW", "power"),
+    ("Households used 310 kWh per month.", "310 kWh per month", 310, "kWh", "energy"),
+    ("The hospital hired 350 nurses.", "350 nurses", 350, "nurse", "count"),
+    ("The bridge is 2.4 km long.", "2.4 km", 2.4, "km", "length"),
+    ("Talks lasted twelve days.", "twelve days", 12, "day", "duration"),
+    ("The firm has forty-two stores.", "forty-two stores", 42, "store", "count"),
+])
+def test_values_units_and_scales(nlp, text, surface, value, unit, family):
+    q = one(nlp, text)
+    assert q["text"] == surface
+    assert q["value"] == pytest.approx(value)
+    assert (q["unit"], q["unit_family"]) == (unit, family)
+
+
+@pytest.mark.parametrize("text, qualifier, low, high", [
+    ("The company employs more than 5,000 people.", "more_than", 5000, None),
+    ("Prices fell by about 20% in May.", "approx", None, None),
+    ("The airline carried nearly 3 million passengers.", "approx", None, None),
+    ("Shipments could reach up to 40 million units.", "at_most", None, 40e6),
+    ("Fewer than 300 homes lost power.", "less_than", None, 300),
+    ("The court fined it at least $10 million.", "at_least", 1e7, None),
+])
+def test_qualifiers(nlp, text, qualifier, low, high):
+    q = one(nlp, text)
+    assert q["qualifier"] == qualifier
+    assert q["low"] == (pytest.approx(low) if low else None)
+    assert q["high"] == (pytest.approx(high) if high else None)
+
+
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("Tickets cost between $40 and $60.", 40, 60, "USD"),
+    ("Costs rose from $2 million to $486 million.", 2e6, 4.86e8, "USD"),
+    ("Delivery takes 3-5 days.", 3, 5, "day"),
+    ("It is 25 to 75 times cheaper.", 25, 75, "times"),
+    ("Three to five engineers run the site.", 3, 5, "engineer"),
+    ("Margins were 1.1-1.5 billion dollars.", 1.1e9, 1.5e9, "USD"),
+])
+def test_ranges(nlp, text, low, high, unit):
+    q = one(nlp, text)
+    assert q["qualifier"] == "range" and q["value"] is None
+    assert (q["low"], q["high"]) == (pytest.approx(low), pytest.approx(high))
+    assert q["unit"] == unit
+
+
+def test_vague_amount_is_a_lower_bound(nlp):
+    q = one(nlp, "Hundreds of thousands of fans attended the parade.")
+    assert (q["value"], q["qualifier"], q["unit"]) == (1e5, "at_least", "fan")
+
+
+def test_rate_keeps_its_per_unit(nlp):
+    q = one(nlp, "The API costs $0.50 per million tokens.")
+    assert (q["value"], q["unit"], q["per_unit"]) == (0.5, "USD", "million token")
+
+
+@pytest.mark.parametrize("text", [
+    "The law was passed in 2019 and amended on March 3, 2021.",
+    "The Boeing 737 and the Airbus A320 compete.",
+    "Article 50 was triggered; see Section 12 of the report.",
+    "Call 555-0142-7788 for details.",
+    "1. Introduction\n2. Methods",
+    "He finished first and she came second.",
+    "The store is open 24/7.",
+    "Meet me at 10:30 tomorrow.",
+])
+def test_not_quantities(nlp, text):
+    assert quantities(nlp, text) == []
+
+
+@pytest.mark.parametrize("text, change", [
+    ("Revenue fell 12% last year.", "decrease"),
+    ("Exports surged 30% in June.", "increase"),
+    ("Profit reached $5 million.", None),
+])
+def test_change(nlp, text, change):
+    assert one(nlp, text)["change"] == change
+
+
+def test_subject_and_time_scope(nlp):
+    q = one(nlp, "In 2023, Siemens reported revenue growth of 8%.")
+    assert q["subject"] == "Siemens revenue growth"
+    assert q["time_scope"] == "2023"
+    q = one(nlp, "Toyota sold 2.3 million cars in Q2 2024.")
+    assert q["unit"] == "car" and q["time_scope"] == "2024-Q2" and q["subject"].startswith("Toyota")
