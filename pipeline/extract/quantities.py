@@ -239,7 +239,7 @@ class QuantityFinder:
 
     # -- 4. counted noun, measure, entity, change, time scope ---------------
     def describe(self, c: Cand, doc: Doc) -> Cand:
-        tok = _token_at(doc, c.extra.get("high_num_start", c.num_start))
+        tok = _token_at(doc, c.extra.get("high_num_start", c.num_start if c.kind != "vague" else c.num_end - 1))
         if tok is None:
             return c
         top = tok
