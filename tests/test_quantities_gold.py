@@ -21,7 +21,8 @@ from conftest import CORPUS, invoke
 
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "quantities_gold.json").read_text(encoding="utf-8"))
 FILES = sorted(k for k in GOLD if not k.startswith("_"))
-FLOORS = {"value": 0.80, "value+unit": 0.70, "subject": 0.55}
+# Measured (see the issue note): value F1 0.935, value+unit 0.905, subject 0.658.
+FLOORS = {"value": 0.90, "value+unit": 0.87, "subject": 0.60}
 _STOP = {"the", "of", "and", "a", "an", "in", "for", "to", "on", "by", "with", "its", "per", "total"}
 
 

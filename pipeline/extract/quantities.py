@@ -208,8 +208,8 @@ class QuantityFinder:
                     and "," not in raw and "." not in raw and not c.currency and c.unit_family in (None, "count") \
                     and prev_tok.idx + len(prev_tok.text) + 1 == c.num_start:
                 return False  # "Boeing 737", "Atlas 950": the number is part of a name
-        if tok is not None:
-            for ent in doc.ents:
+        if tok is not None and not c.currency and c.unit_family in (None, "count"):
+            for ent in doc.ents:  # (a measured amount such as "175GW" is never a name, whatever ner says)
                 if ent.start <= tok.i < ent.end and ent.label_ in _NAME_LABELS:
                     return False  # part of a name: "Atlas 950", "14th Five-Year Plan"
                 if ent.end == tok.i and ent.label_ == "PRODUCT" and c.kind == "digits" and "," not in raw \
@@ -247,6 +247,10 @@ class QuantityFinder:
                 and top.head.i - top.i <= 3:
             top = top.head
         anchor = top
+        glued = re.match(r"^-([A-Za-z][\w]*)\b", doc.text[c.end:c.end + 30])
+        if c.unit is None and c.kind in ("digits", "words") and glued:  # "10,000-GPU cluster" counts GPUs
+            c.unit, c.unit_family = _singular(glued.group(1)) if not glued.group(1).isupper() else glued.group(1), "count"
+            c.end += glued.end()
         if c.unit is None or c.kind == "vague":
             noun = _counted_noun(top, doc, c)
             if noun is not None:
