@@ -23,6 +23,8 @@ def run_query(db_path: str | Path, sql: str) -> pd.DataFrame | None:
 def _cell(v) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
+    if isinstance(v, pd.Timestamp) and v == v.normalize():
+        return v.date().isoformat()  # DATE columns come back as midnight timestamps
     if hasattr(v, "tolist"):  # lists come back as numpy arrays
         v = v.tolist()
     s = (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else str(v)).replace("\n", " ")

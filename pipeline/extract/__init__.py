@@ -19,6 +19,7 @@ from ..errors import ModelNotFound
 from ..records import Article, ArticleExtraction
 from .entities import entities_from_docs  # also registers the facts_* factories
 from .quantities import quantities_from_docs
+from .times import times_from_docs
 from .gazetteer import load_gazetteer
 
 
@@ -51,6 +52,8 @@ def build_nlp(settings: Settings) -> Language:
     })
     nlp.add_pipe("facts_quantities", after="facts_entity_cleanup",
                  config={"lexicon_path": str(settings.config_dir / "units.toml")})
+    nlp.add_pipe("facts_times", after="facts_quantities")
+    nlp.add_pipe("facts_events", after="facts_times")
     return nlp
 
 
@@ -107,11 +110,10 @@ def to_records(article: Article, docs: list[tuple[Doc, int]], settings: Settings
                org_suffixes: frozenset[str] = frozenset()) -> ArticleExtraction:
     """spaCy Docs (chunks of one article with their offsets) -> plain records."""
     entities = entities_from_docs(article, docs, settings, org_suffixes)
-    return ArticleExtraction(
-        article_id=article.article_id,
-        entities=entities,
-        quantities=quantities_from_docs(article, docs, entities),
-    )
+    quantities = quantities_from_docs(article, docs, entities)
+    times, events = times_from_docs(article, docs, entities, quantities)
+    return ArticleExtraction(article_id=article.article_id, entities=entities, quantities=quantities,
+                             times=times, events=events)
 
 
 def org_suffixes_of(nlp: Language) -> frozenset[str]:
