@@ -228,10 +228,11 @@ def resolve(p: Parsed, anchor: date | None, previous: date | None = None) -> Res
             if base is None or n is None or unit not in ("year", "month", "decade", "day", "week"):
                 return unresolved
             sign = -1 if p.rule == "ago" or g[2].lower() in ("earlier", "before") else 1
-            if unit in ("day", "week") and (p.rule == "later" or unit == "day"):
+            if unit in ("day", "week"):
                 days = int(n) * (7 if unit == "week" else 1)
                 d0 = date.fromordinal(base.toordinal() + sign * days)
                 return _out("day", y=d0.year, m=d0.month, d=d0.day)
+            if unit == "month":
                 s = _add_months(_d(base.year, base.month), sign * int(n))
                 return _out("month", y=s.year, m=s.month)
             years = int(n) * (10 if unit == "decade" else 1)

@@ -1,0 +1,113 @@
+"""Time expressions: TimeML values for every granularity, relative resolution, and non-dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.config import load_settings
+from pipeline.engine import Extractor
+from pipeline.extract.timexpr import parse, resolve
+from pipeline.ingest import documents_from_bytes
+
+PUB = date(2026, 5, 8)
+
+
+@pytest.mark.parametrize("text, type_, value, start, end, gran", [
+    ("March 3, 2021", "DATE", "2021-03-03", "2021-03-03", "2021-03-04", "day"),
+    ("3 March 2021", "DATE", "2021-03-03", "2021-03-03", "2021-03-04", "day"),
+    ("2021-03-03", "DATE", "2021-03-03", "2021-03-03", "2021-03-04", "day"),
+    ("September 2019", "DATE", "2019-09", "2019-09-01", "2019-10-01", "month"),
+    ("Q3 2024", "DATE", "2024-Q3", "2024-07-01", "2024-10-01", "quarter"),
+    ("the fourth quarter of 2023", "DATE", "2023-Q4", "2023-10-01", "2024-01-01", "quarter"),
+    ("the first half of 2025", "DATE", "2025-H1", "2025-01-01", "2025-07-01", "half"),
+    ("H2 2027", "DATE", "2027-H2", "2027-07-01", "2028-01-01", "half"),
+    ("2019", "DATE", "2019", "2019-01-01", "2020-01-01", "year"),
+    ("the 1990s", "DATE", "199X", "1990-01-01", "2000-01-01", "decade"),
+    ("2027-2028", "DATE", "2027/2028", "2027-01-01", "2029-01-01", "year"),
+    ("late 2024", "DATE", "2024", "2024-09-01", "2025-01-01", "year"),
+    ("end-2025", "DATE", "2025", "2025-10-01", "2026-01-01", "year"),
+    ("summer 2023", "DATE", "2023-SU", "2023-06-01", "2023-09-01", "season"),
+    ("FY2025", "DATE", "FY2025", "2025-01-01", "2026-01-01", "year"),
+])
+def test_absolute_expressions(text, type_, value, start, end, gran):
+    p = parse(text)
+    assert p is not None and p.type == type_
+    r = resolve(p, None)
+    assert (r.value, r.start_date, r.end_date, r.granularity, r.anchored) == (value, start, end, gran, True)
+
+
+@pytest.mark.parametrize("text, value, gran", [
+    ("this year", "2026", "year"),
+    ("last year", "2025", "year"),
+    ("next year", "2027", "year"),
+    ("this month", "2026-05", "month"),
+    ("last quarter", "2026-Q1", "quarter"),
+    ("the second half of the year", "2026-H2", "half"),
+    ("Q1", "2026-Q1", "quarter"),
+    ("eight years ago", "2018", "year"),
+    ("three months ago", "2026-02", "month"),
+    ("today", "PRESENT_REF", "day"),
+])
+def test_relative_expressions_resolve_against_publication(text, value, gran):
+    r = resolve(parse(text), PUB)
+    assert (r.value, r.granularity, r.anchored) == (value, gran, True)
+
+
+@pytest.mark.parametrize("text", ["this year", "last year", "Q1", "eight years ago", "the second half of the year"])
+def test_relative_without_publication_date_is_not_guessed(text):
+    r = resolve(parse(text), None)
+    assert r.anchored is False and r.start_date is None
+    assert r.value in (None, "PRESENT_REF")
+
+
+def test_later_counts_from_the_last_explicit_date():
+    r = resolve(parse("23 days later"), PUB, previous=date(2018, 4, 16))
+    assert r.value == "2018-05-09"
+    r = resolve(parse("two years later"), None, previous=date(2019, 6, 1))
+    assert r.value == "2021"
+
+
+@pytest.mark.parametrize("text, type_, value", [
+    ("58 days", "DURATION", "P58D"),
+    ("seven years", "DURATION", "P7Y"),
+    ("1-2 years", "DURATION", "P1Y/P2Y"),
+    ("a decade", "DURATION", "P10Y"),
+    ("six hours", "DURATION", "PT6H"),
+    ("every five minutes", "SET", "PT5M"),
+    ("annually", "SET", "P1Y"),
+    ("the past year", "DATE", "P1Y"),
+])
+def test_durations_and_sets(text, type_, value):
+    p = parse(text)
+    assert p.type == type_ and resolve(p, PUB).value == value
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor(load_settings(), published="2026-05-08")
+
+
+def times_of(extractor, text):
+    doc = next(iter(documents_from_bytes(text.encode(), "t.txt", "txt", extractor.settings.ingest)))
+    [res] = extractor.process([doc])
+    return res.extraction
+
+
+def test_not_dates(extractor):
+    x = times_of(extractor, "The cluster uses 2,048 GPUs and 2048 chips. The Ascend 910B and the Boeing 737 "
+                            "run 24/7. Call 555-0142.")
+    assert [t.text for t in x.times] == []
+
+
+def test_dated_events_in_running_text(extractor):
+    x = times_of(extractor, "On March 3, 2021, Siemens acquired Varian for $16 billion. "
+                            "Siemens will open a plant in Texas in 2027. "
+                            "According to reports, Bosch signed a deal with Ford last year.")
+    by_date = {e.date: e for e in x.events}
+    assert by_date["2021-03-03"].trigger == "acquire" and by_date["2021-03-03"].status == "occurred"
+    assert {a["name"] for a in by_date["2021-03-03"].actors} >= {"Siemens", "Varian"}
+    assert by_date["2021-03-03"].quantities  # the $16 billion is in the clause
+    assert by_date["2027"].status == "planned" and by_date["2027"].trigger == "open"
+    assert by_date["2025"].status == "reported" and by_date["2025"].trigger == "sign"
