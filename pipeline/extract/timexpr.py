@@ -180,18 +180,15 @@ def resolve(p: Parsed, anchor: date | None, previous: date | None = None) -> Res
             return _out("day", y=base.year, m=MONTHS[mon.lower().rstrip(".")], d=int(day))
         if p.rule == "month_year":
             return _out("month", y=int(g[1]), m=MONTHS[g[0].lower().rstrip(".")])
-        if p.rule == "quarter_year":
+        if p.rule in ("quarter_year", "half_year"):  # "Q1 2026", "2026 H2", "the second half of 2025"
+            gran, key = ("quarter", "q") if p.rule == "quarter_year" else ("half", "h")
             if g[0]:
-                return _out("quarter", y=int(g[1]), q=int(g[0][1]))
-            if g[2]:
-                return _out("quarter", y=int(g[2]), q=int(g[3][1]))
-            return _out("quarter", y=int(g[5]), q=_ORD[g[4].lower()])
-        if p.rule == "half_year":
-            if g[0]:
-                return _out("half", y=int(g[1]), h=int(g[0][1]))
-            if g[2]:
-                return _out("half", y=int(g[2]), h=int(g[3][1]))
-            return _out("half", y=int(g[5]), h=_ORD[g[4].lower()])
+                y, n = int(g[1]), int(g[0][1])
+            elif g[2]:
+                y, n = int(g[2]), int(g[3][1])
+            else:
+                y, n = int(g[5]), _ORD[g[4].lower()]
+            return _out(gran, y=y, **{key: n})
         if p.rule in ("half_rel", "quarter_rel"):
             if anchor is None:
                 return unresolved
