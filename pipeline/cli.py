@@ -173,6 +173,33 @@ def export(table: str, fmt: str, out_dir: str, overwrite: bool, db: str, config_
 
 @cli.command()
 @db_option
+@config_option
+def reconcile(db: str, config_file: str | None) -> None:
+    """Rebuild facts, fact_sources, conflicts and article_links from the stored items.
+
+    `facts run` does this by itself after new or changed articles; use this
+    after editing config/fx_rates.csv, or to check a database by hand.
+    """
+    from .reconcile import reconcile as rebuild
+    from .runlock import run_lock
+    from .store import store
+
+    settings = _settings(config_file)
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database (create it with `facts run`)")
+    with errors_as_messages(), run_lock(db):
+        con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
+        try:
+            counts = rebuild(con, settings.config_dir / "fx_rates.csv")
+            store.mark_reconciled(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@cli.command()
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def stats(db: str, as_json: bool) -> None:
     """Counts per table, articles per outlet, date range and top entities."""

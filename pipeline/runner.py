@@ -23,6 +23,7 @@ from . import __version__
 from .config import Settings
 from .engine import process_documents
 from .ingest import discover, read_documents
+from .reconcile import reconcile
 from .records import IngestError, Processed, RawDocument
 from .runlock import run_lock
 from .store import store
@@ -167,6 +168,9 @@ def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
     try:
         _store_errors(con, summary)
         summary.rows["entities"] = store.refresh_entities(con)
+        if summary.new or summary.replaced or store.needs_reconcile(con):
+            summary.rows.update(reconcile(con, settings.config_dir / "fx_rates.csv"))
+            store.mark_reconciled(con)
         store.finish_run(con, summary.run_id, summary.status, summary.counts, summary.rows)
         con.execute("CHECKPOINT")
     finally:

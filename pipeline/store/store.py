@@ -271,6 +271,24 @@ def _corpus_links(rows: list[tuple[str, str, str]]) -> dict[str, str]:
     return links
 
 
+def _articles_state(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()
+    return content_id("articles", *(r[0] for r in rows))
+
+
+def needs_reconcile(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the facts were built from another set of articles (or never)."""
+    rows = con.execute("SELECT value FROM meta WHERE key = 'reconciled_state'").fetchall()
+    return not rows or rows[0][0] != _articles_state(con)
+
+
+def mark_reconciled(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM meta WHERE key = 'reconciled_state'")
+    con.execute("INSERT INTO meta VALUES ('reconciled_state', ?)", [_articles_state(con)])
+    con.execute("COMMIT")
+
+
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "

@@ -1,0 +1,357 @@
+"""Reconciliation: one fact per real-world fact, with all its sources; conflicts flagged.
+
+1. Items: stored quantities (with their corpus entity) and dated events.
+2. Blocking: quantities by (subject entity, unit family, time scope); events by
+   trigger. Only items in one block are compared, so the cost grows with the
+   number of items, not with its square.
+3. Same fact: measures alike (shared head noun and content words) and values
+   compatible once in one unit (currencies to USD by year, config/fx_rates.csv),
+   allowing rounding, approximations and bounds (">RMB 100 billion" and
+   ">$10 billion" are both lower bounds: compatible). Events: same trigger, a
+   shared actor, and one date interval inside the other.
+4. Conflicts: same subject, measure, unit and time scope, values incompatible;
+   or same event with disjoint dates.
+5. Article links: MinHash (datasketch) over word shingles finds near-duplicates;
+   articles sharing most of their facts are linked as translations/restatements.
+   Independent sources of a fact = its articles counted once per linked group.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .names import entity_key
+from .records import content_id
+
+_STOP = {"the", "of", "and", "a", "an", "in", "for", "to", "on", "by", "with", "its", "their", "per", "total",
+         "annual", "new", "this", "that", "all", "s"}
+TOLERANCE = 0.02  # relative difference allowed between two exact values (rounding)
+APPROX_TOLERANCE = 0.12  # when either side says about/nearly/around
+SHINGLE = 5  # words per shingle for near-duplicate detection
+DUPLICATE_JACCARD = 0.6
+RESTATEMENT_SHARE = 0.3  # share of the smaller article's facts two articles must share ...
+RESTATEMENT_MIN = 5  # ... and at least this many
+SENTENCE_ALIKE = 0.25  # word Jaccard of two sentences stating the same value
+VALUE_BINS = 40  # value blocks: bins per factor of ten of the value in its canonical unit
+
+
+@dataclass
+class Item:
+    id: str
+    article_id: str
+    kind: str
+    entity_id: str | None
+    measure: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str | None
+    family: str | None
+    qualifier: str
+    scope: str | None
+    quote: str
+    start: int
+    end: int
+    year: int | None
+    extra: dict
+
+
+def load_fx(path: Path) -> dict[str, list[tuple[int, float]]]:
+    rates: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            rates[row["currency"]].append((int(row["year"]), float(row["usd_per_unit"])))
+    return {k: sorted(v) for k, v in rates.items()}
+
+
+def to_usd(amount: float | None, currency: str, year: int | None, fx: dict) -> float | None:
+    if amount is None or currency not in fx:
+        return amount if currency == "USD" else None
+    table = fx[currency]
+    if year is None:
+        return amount * table[-1][1]
+    best = min(table, key=lambda r: abs(r[0] - year))
+    return amount * best[1]
+
+
+def measure_words(m: str | None) -> frozenset[str]:
+    return frozenset(w.rstrip("s") for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
+
+
+def measures_alike(a: Item, b: Item) -> bool:
+    wa, wb = measure_words(a.measure), measure_words(b.measure)
+    if not wa or not wb:
+        return not wa and not wb and a.unit == b.unit
+    return bool(wa & wb) and (len(wa & wb) / len(wa | wb) >= 0.34 or wa <= wb or wb <= wa)
+
+
+def _canonical(it: Item, fx: dict) -> tuple[float | None, float | None, float | None]:
+    if it.family == "currency" and it.unit:
+        return tuple(to_usd(x, it.unit, it.year, fx) for x in (it.value, it.low, it.high))  # type: ignore
+    return it.value, it.low, it.high
+
+
+def _bounds(it: Item, fx: dict) -> tuple[float, float, float]:
+    """(lowest, highest, tolerance) the item allows."""
+    v, lo, hi = _canonical(it, fx)
+    tol = APPROX_TOLERANCE if it.qualifier == "approx" else TOLERANCE
+    inf = float("inf")
+    if it.qualifier == "range":
+        lo, hi = (lo if lo is not None else -inf), (hi if hi is not None else inf)
+        return min(lo, hi), max(lo, hi), tol
+    if it.qualifier in ("more_than", "at_least"):
+        return (v if v is not None else -inf), inf, tol
+    if it.qualifier in ("less_than", "at_most"):
+        return -inf, (v if v is not None else inf), tol
+    return (v if v is not None else -inf), (v if v is not None else inf), tol
+
+
+def values_compatible(a: Item, b: Item, fx: dict) -> bool:
+    if a.family != b.family or (a.family not in ("currency",) and (a.unit or "").lower() != (b.unit or "").lower()):
+        return False
+    if a.family == "currency" and (to_usd(1.0, a.unit, a.year, fx) is None or to_usd(1.0, b.unit, b.year, fx) is None):
+        return a.unit == b.unit and _overlap(_bounds(a, {}), _bounds(b, {}))
+    return _overlap(_bounds(a, fx), _bounds(b, fx))
+
+
+def _overlap(x: tuple[float, float, float], y: tuple[float, float, float]) -> bool:
+    tol = max(x[2], y[2])
+    lo = max(x[0], y[0])
+    hi = min(x[1], y[1])
+    if lo <= hi:
+        return True
+    scale = max(abs(lo), abs(hi), 1e-12)
+    return (lo - hi) / scale <= tol
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def load_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
+    rows = con.execute("""
+        SELECT q.quantity_id, q.article_id,
+               (SELECT any_value(m.entity_id) FROM mentions m WHERE m.article_entity_id = q.subject_entity_id),
+               coalesce(q.measure, ''), q.value, q.low, q.high, q.unit, q.unit_family, q.qualifier, q.time_scope,
+               q.text, q.start_char, q.end_char, year(a.published), q.sentence
+        FROM quantities q JOIN articles a USING (article_id)
+        ORDER BY q.article_id, q.start_char""").fetchall()
+    items = [Item(r[0], r[1], "quantity", r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "exact", r[10],
+                  r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
+                  {"sent": measure_words(r[15])})
+             for r in rows]
+    for r in con.execute("""
+        SELECT e.event_id, e.article_id, e.trigger, e.actors, e.date, e.start_date, e.end_date, e.text,
+               e.start_char, e.end_char
+        FROM events e ORDER BY e.article_id, e.start_char""").fetchall():
+        actors = frozenset(a["id"] for a in json.loads(r[3] or "[]"))
+        items.append(Item(r[0], r[1], "event", None, r[2], None, None, None, None, None, "exact", r[4], r[7],
+                          r[8], r[9], None, {"actors": actors, "start": r[5], "end": r[6]}))
+    return items
+
+
+def _value_blocks(it: Item, fx: dict) -> list[tuple]:
+    """Blocks by the value itself (in its canonical unit): the same figure, however the subject was parsed."""
+    import math
+
+    v, lo, hi = _canonical(it, fx)
+    x = v if v is not None else (lo if lo is not None else hi)
+    if it.kind != "quantity" or not x or x <= 0:
+        return []
+    unit = it.family if it.family == "currency" else (it.unit or "").lower()
+    pos = math.log10(x) * VALUE_BINS
+    return [("value", unit, math.floor(pos)), ("value", unit, math.floor(pos + 0.5), "shifted")]
+
+
+def _sentences_alike(a: Item, b: Item) -> bool:
+    wa, wb = a.extra.get("sent") or frozenset(), b.extra.get("sent") or frozenset()
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SENTENCE_ALIKE
+
+
+def _block(it: Item) -> tuple | None:
+    if it.kind == "event":
+        return ("event", it.measure)
+    if it.entity_id is None:
+        words = sorted(measure_words(it.measure))
+        if not words:
+            return None
+        return ("quantity", "measure:" + " ".join(words), it.family, it.scope or "")
+    return ("quantity", it.entity_id, it.family, it.scope or "")
+
+
+def _events_alike(a: Item, b: Item) -> tuple[bool, bool]:
+    """(same event, conflicting dates)."""
+    shared = a.extra["actors"] & b.extra["actors"]
+    if not shared:
+        return False, False
+    sa, ea, sb, eb = a.extra["start"], a.extra["end"], b.extra["start"], b.extra["end"]
+    if None in (sa, ea, sb, eb):
+        return False, False
+    inside = (sa <= sb and eb <= ea) or (sb <= sa and ea <= eb)
+    disjoint = ea <= sb or eb <= sa
+    return inside, disjoint and len(shared) >= 2
+
+
+def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
+    """Rebuild facts, fact_sources, conflicts and article_links from the stored items."""
+    fx = load_fx(fx_path)
+    items = load_items(con)
+    blocks: dict[tuple, list[Item]] = defaultdict(list)
+    for it in items:
+        key = _block(it)
+        if key is not None:
+            blocks[key].append(it)
+        for vkey in _value_blocks(it, fx):
+            blocks[vkey].append(it)
+    uf = _Union()
+    conflicts: list[tuple[Item, Item, str]] = []
+    for key, members in blocks.items():
+        for i, a in enumerate(members):
+            uf.find(a.id)
+            for b in members[i + 1:]:
+                if a.article_id == b.article_id and a.kind == "quantity":
+                    continue  # one article states a figure once; repeats inside it are not sources
+                if a.kind == "event":
+                    same, clash = _events_alike(a, b)
+                    if same:
+                        uf.union(a.id, b.id)
+                    elif clash:
+                        conflicts.append((a, b, "date"))
+                    continue
+                if key[0] == "value":  # same figure: the same fact if the two sentences say alike things
+                    if values_compatible(a, b, fx) and (measures_alike(a, b) or _sentences_alike(a, b)):
+                        uf.union(a.id, b.id)
+                    continue
+                if not measures_alike(a, b):
+                    continue
+                if values_compatible(a, b, fx):
+                    uf.union(a.id, b.id)
+                elif a.entity_id and a.family == b.family and (a.unit == b.unit or a.family == "currency") \
+                        and _head(a) and _head(a) == _head(b) and _sentences_alike(a, b):
+                    conflicts.append((a, b, "value"))  # the same statement, another figure
+    for it in items:
+        uf.find(it.id)
+    groups: dict[str, list[Item]] = defaultdict(list)
+    by_id = {it.id: it for it in items}
+    for it in items:
+        groups[uf.find(it.id)].append(it)
+    links = article_links(con, groups)
+    components = _article_components(links)
+    fact_of: dict[str, str] = {}
+    facts, sources = [], []
+    for members in groups.values():
+        rep = min(members, key=lambda m: (m.article_id, m.start))
+        fid = content_id("fact", rep.kind, _block(rep), ",".join(sorted(m.id for m in members)[:1]))
+        for m in members:
+            fact_of[m.id] = fid
+        arts = {m.article_id for m in members}
+        facts.append({
+            "fact_id": fid, "kind": rep.kind, "subject_entity_id": rep.entity_id, "measure": rep.measure or None,
+            "value": rep.value, "low": rep.low, "high": rep.high, "unit": rep.unit, "time_scope": rep.scope,
+            "n_sources": len(arts), "n_independent_sources": len({components.get(a, a) for a in arts}),
+        })
+        sources.extend({"fact_id": fid, "article_id": m.article_id, "item_id": m.id, "quote": m.quote,
+                        "start_char": m.start, "end_char": m.end} for m in members)
+    conflict_rows = []
+    seen = set()
+    articles_of: dict[str, set[str]] = defaultdict(set)
+    for src in sources:
+        articles_of[src["fact_id"]].add(src["article_id"])
+    for a, b, reason in conflicts:
+        fa, fb = fact_of[a.id], fact_of[b.id]
+        if fa == fb or (min(fa, fb), max(fa, fb)) in seen:
+            continue
+        if articles_of[fa] & articles_of[fb]:
+            continue  # one article states both figures: two facts side by side, not a disagreement
+        seen.add((min(fa, fb), max(fa, fb)))
+        conflict_rows.append({"conflict_id": content_id("conflict", *sorted((fa, fb))), "fact_id_a": fa,
+                              "fact_id_b": fb, "reason": reason, "quote_a": a.quote, "quote_b": b.quote})
+    _write(con, facts, sources, conflict_rows, links)
+    return {"facts": len(facts), "fact_sources": len(sources), "conflicts": len(conflict_rows),
+            "article_links": len(links)}
+
+
+def _head(it: Item) -> str:
+    words = re.findall(r"[a-z0-9]+", (it.measure or "").lower())
+    return words[-1].rstrip("s") if words else ""
+
+
+def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]]) -> list[dict]:
+    """Near-duplicates by MinHash LSH; restatements/translations by shared facts."""
+    from datasketch import MinHash, MinHashLSH
+
+    texts = con.execute("SELECT article_id, clean_text FROM articles ORDER BY article_id").fetchall()
+    lsh = MinHashLSH(threshold=DUPLICATE_JACCARD, num_perm=64)
+    sigs = {}
+    for aid, text in texts:
+        words = re.findall(r"\w+", text.lower())
+        mh = MinHash(num_perm=64, seed=1)
+        for i in range(max(1, len(words) - SHINGLE + 1)):
+            mh.update(" ".join(words[i:i + SHINGLE]).encode("utf-8"))
+        sigs[aid] = mh
+        lsh.insert(aid, mh)
+    links: dict[tuple[str, str], dict] = {}
+    for aid, mh in sigs.items():
+        for other in lsh.query(mh):
+            if other > aid:
+                links[(aid, other)] = {"article_id_a": aid, "article_id_b": other, "kind": "duplicate",
+                                       "similarity": float(mh.jaccard(sigs[other]))}
+    facts_per_article: dict[str, set[str]] = defaultdict(set)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for gid, members in groups.items():
+        arts = sorted({m.article_id for m in members if m.kind == "quantity"})
+        for a in arts:
+            facts_per_article[a].add(gid)
+        for i, a in enumerate(arts):
+            for b in arts[i + 1:]:
+                shared[(a, b)] += 1
+    for (a, b), n in shared.items():
+        smaller = min(len(facts_per_article[a]), len(facts_per_article[b]))
+        if smaller and n >= RESTATEMENT_MIN and n / smaller >= RESTATEMENT_SHARE and (a, b) not in links:
+            links[(a, b)] = {"article_id_a": a, "article_id_b": b, "kind": "restatement", "similarity": n / smaller}
+    return list(links.values())
+
+
+def _article_components(links: list[dict]) -> dict[str, str]:
+    uf = _Union()
+    for l in links:
+        uf.union(l["article_id_a"], l["article_id_b"])
+    return {a: uf.find(a) for a in list(uf.parent)}
+
+
+def _write(con, facts, sources, conflicts, links) -> None:
+    from .store.store import insert_rows
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("fact_sources", "conflicts", "facts", "article_links"):
+            con.execute(f"DELETE FROM {table}")
+        insert_rows(con, "facts", facts)
+        insert_rows(con, "fact_sources", sources)
+        insert_rows(con, "conflicts", conflicts)
+        insert_rows(con, "article_links", links)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
