@@ -248,7 +248,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
                 if values_compatible(a, b, fx):
                     uf.union(a.id, b.id)
                 elif a.entity_id and a.family == b.family and (a.unit == b.unit or a.family == "currency") \
-                        and _head(a) and _head(a) == _head(b) and _sentences_alike(a, b):
+                        and _head(a) == _head(b) and _sentences_alike(a, b):
                     conflicts.append((a, b, "value"))  # the same statement, another figure
     for it in items:
         uf.find(it.id)

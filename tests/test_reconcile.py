@@ -1,0 +1,92 @@
+"""Reconciliation on the real corpus and on article pairs written to contradict each other."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from conftest import invoke
+from pipeline.reconcile import Item, values_compatible, load_fx
+from pipeline.config import load_settings
+from pipeline.runner import run_batch
+
+FX = load_fx(load_settings().config_dir / "fx_rates.csv")
+
+
+def item(value=None, unit="USD", family="currency", qualifier="exact", low=None, high=None, year=2024):
+    return Item("i", "a", "quantity", "e", "revenue", value, low, high, unit, family, qualifier, None, "", 0, 0,
+                year, {})
+
+
+@pytest.mark.parametrize("a, b, ok", [
+    (item(1590, "EFLOPS", "compute"), item(1600, "EFLOPS", "compute", "approx"), True),
+    (item(1590, "EFLOPS", "compute"), item(1700, "EFLOPS", "compute"), False),
+    (item(100e9, "CNY", qualifier="more_than"), item(10e9, "USD", qualifier="more_than"), True),
+    (item(7e9, "CNY", year=2018), item(1.06e9, "USD", year=2018), True),
+    (item(173e6), item(1.73e9), False),
+    (item(low=0.12, high=0.15, unit="percent", family="percent", qualifier="range"), item(0.13, "percent", "percent"), True),
+    (item(20, "percent", "percent"), item(20, "GPU", "count"), False),
+])
+def test_value_compatibility(a, b, ok):
+    assert values_compatible(a, b, FX) is ok
+
+
+A = ("Siemens buys Varian\n\nOn March 3, 2021, Siemens acquired Varian for $16.4 billion, the company said in Munich. "
+     "Siemens Healthineers employs about 66,000 people worldwide.\n")
+B = ("Siemens closes Varian deal\n\nOn April 15, 2021, Siemens acquired Varian for $12 billion, the company said in Munich. "
+     "The deal makes Siemens Healthineers a leader in cancer care, analysts in Frankfurt said.\n")
+
+
+def test_contradicting_articles_give_a_value_and_a_date_conflict(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(A)
+    (tmp_path / "in" / "b.txt").write_text(B)
+    db = tmp_path / "c.duckdb"
+    run_batch([tmp_path / "in"], db, load_settings(), workers=1)
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT reason, quote_a, quote_b FROM conflicts ORDER BY reason").fetchall()
+    con.close()
+    reasons = {r[0]: r for r in rows}
+    assert set(reasons) == {"date", "value"}, rows
+    assert {reasons["value"][1], reasons["value"][2]} == {"$16.4 billion", "$12 billion"}
+    date_quotes = reasons["date"][1] + reasons["date"][2]
+    assert "March 3, 2021" in date_quotes and "April 15, 2021" in date_quotes
+
+
+def test_corpus_translations_merge_and_are_one_independent_source(corpus_db):
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    paths = dict(con.execute("SELECT article_id, path FROM articles").fetchall())
+    a003 = next(a for a, p in paths.items() if p.endswith("003_d6d848c216c6765c.txt"))
+    a004 = next(a for a, p in paths.items() if p.endswith("004_8952365edbc23382.txt"))
+    n003 = con.execute("SELECT count(*) FROM quantities WHERE article_id = ?", [a003]).fetchall()[0][0]
+    twinned = con.execute("""
+        SELECT count(DISTINCT s3.item_id) FROM fact_sources s3 JOIN fact_sources s4 USING (fact_id)
+        WHERE s3.article_id = ? AND s4.article_id = ?
+          AND s3.item_id IN (SELECT quantity_id FROM quantities)""", [a003, a004]).fetchall()[0][0]
+    link = con.execute("SELECT kind FROM article_links WHERE ? IN (article_id_a, article_id_b) AND ? IN "
+                       "(article_id_a, article_id_b)", [a003, a004]).fetchall()
+    both = con.execute("""
+        SELECT max(n_independent_sources), max(n_sources) FROM facts f WHERE fact_id IN (
+            SELECT fact_id FROM fact_sources WHERE article_id = ? INTERSECT
+            SELECT fact_id FROM fact_sources WHERE article_id = ?)""", [a003, a004]).fetchall()[0]
+    con.close()
+    share = twinned / n003
+    print(f"\nshare of 003's quantities merged with a 004 twin: {twinned}/{n003} = {share:.3f}")
+    assert share >= 0.85
+    assert link == [("restatement",)]
+    assert both[1] >= 2
+
+
+def test_reconcile_command_rebuilds_the_same_tables(corpus_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "r.duckdb"
+    shutil.copy(corpus_db, db)
+    con = duckdb.connect(str(db), read_only=True)
+    before = sorted(con.execute("SELECT fact_id, n_sources FROM facts").fetchall())
+    con.close()
+    result = invoke("reconcile", "--db", db)
+    assert result.exit_code == 0 and "facts" in result.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    assert sorted(con.execute("SELECT fact_id, n_sources FROM facts").fetchall()) == before
+    con.close()
