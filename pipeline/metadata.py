@@ -23,8 +23,8 @@ def parse_date(text: str, languages: list[str] | None = None) -> str | None:
     m = _DAY_FIRST.search(text)
     if m:  # 21.04.2026 (day first, the common reading outside the US)
         return _iso(int(m[3]), int(m[2]), int(m[1]))
-    if not _HAS_DIGIT.search(text):
-        return None
+    if not _YEAR.search(text):
+        return None  # a publication date states its year; dateparser is slow, call it only then
     import dateparser  # heavy: only for dates written in words
 
     from dateparser.search import search_dates

@@ -126,7 +126,7 @@ class QuantityFinder:
 
     # -- 2. widen to currency, qualifier, scale, unit -----------------------
     def widen(self, c: Cand, doc: Doc) -> Cand:
-        text = doc.text
+        text = self._text
         before = text[max(0, c.start - 40):c.start]
         m = self.lx.currency_before.search(before)
         if m and c.kind == "digits":
@@ -174,7 +174,7 @@ class QuantityFinder:
 
     # -- 3. what is not a quantity ------------------------------------------
     def is_quantity(self, c: Cand, doc: Doc) -> bool:
-        text = doc.text
+        text = self._text
         raw = text[c.num_start:c.num_end]
         tok = _token_at(doc, c.num_start)
         if c.kind == "digits":
@@ -209,7 +209,7 @@ class QuantityFinder:
                     and prev_tok.idx + len(prev_tok.text) + 1 == c.num_start:
                 return False  # "Boeing 737", "Atlas 950": the number is part of a name
         if tok is not None and not c.currency and c.unit_family in (None, "count"):
-            for ent in doc.ents:  # (a measured amount such as "175GW" is never a name, whatever ner says)
+            for ent in self._ents:  # (a measured amount such as "175GW" is never a name, whatever ner says)
                 if ent.start <= tok.i < ent.end and ent.label_ in _NAME_LABELS:
                     return False  # part of a name: "Atlas 950", "14th Five-Year Plan"
                 if ent.end == tok.i and ent.label_ == "PRODUCT" and c.kind == "digits" and "," not in raw \
@@ -247,7 +247,7 @@ class QuantityFinder:
                 and top.head.i - top.i <= 3:
             top = top.head
         anchor = top
-        glued = re.match(r"^-([A-Za-z][\w]*)\b", doc.text[c.end:c.end + 30])
+        glued = re.match(r"^-([A-Za-z][\w]*)\b", self._text[c.end:c.end + 30])
         if c.unit is None and c.kind in ("digits", "words") and glued:  # "10,000-GPU cluster" counts GPUs
             c.unit, c.unit_family = _singular(glued.group(1)) if not glued.group(1).isupper() else glued.group(1), "count"
             c.end += glued.end()
@@ -262,7 +262,7 @@ class QuantityFinder:
             words = [t for t in (span or []) if not t.is_punct and t.i > top.i
                      and t.lower_ not in ("per", "a", "an", "each") and t.lower_ not in self.lx.scales]
             if c.per_unit:
-                words = [t for t in words if t.idx < _per_start(doc, top, c)]
+                words = [t for t in words if t.idx < _per_start(self._text, top, c)]
             if words:
                 anchor = words[-1]
         if c.per_unit:
@@ -278,7 +278,7 @@ class QuantityFinder:
             obj = next((ch for ch in verb.children if ch.dep_ in ("dobj", "attr") and ch.pos_ == "NOUN"
                         and not (ch.idx <= c.start < ch.idx + len(ch.text)) and not _numeric(ch, self.lx)), None)
             c.extra["measure"] = _phrase(obj) if obj is not None else verb.lemma_.lower()
-        ent = _subject_entity(anchor, verb, measure_tok, doc)
+        ent = _subject_entity(anchor, verb, measure_tok, self._ents)
         c.extra["entity"] = (ent.start_char, ent.end_char, ent.text) if ent is not None else None
         c.extra["change"] = _change(anchor)
         c.extra["time_scope"] = _time_scope(anchor.sent, c)
@@ -287,8 +287,8 @@ class QuantityFinder:
 
     def _per_unit(self, c: Cand, doc: Doc, top: Token) -> None:
         """'per million input tokens' -> per_unit 'million token' (the head noun after 'per')."""
-        start = _per_start(doc, top, c)
-        per = _token_at(doc, start) if start < len(doc.text) else None
+        start = _per_start(self._text, top, c)
+        per = _token_at(doc, start) if start < len(self._text) else None
         if per is None:
             return
         scale = None
@@ -304,7 +304,10 @@ class QuantityFinder:
                 return
 
     def find(self, doc: Doc) -> list[dict]:
+        """All quantities of a doc. doc.text and doc.ents are rebuilt on every access in spaCy,
+        so they are read once here and shared by the steps below."""
         text = doc.text
+        self._text, self._ents = text, list(doc.ents)
         cands = [self.widen(c, doc) for c in self.candidates(doc)]
         cands = [c for c in cands if self.is_quantity(c, doc)]
         cands = [self.describe(c, doc) for c in _merge_ranges(cands, text)]
@@ -321,7 +324,7 @@ class QuantityFinder:
             elif c.qualifier in ("less_than", "at_most"):
                 c.high = c.value
         return {
-            "text": doc.text[c.start:c.end], "start": c.start, "end": c.end,
+            "text": self._text[c.start:c.end], "start": c.start, "end": c.end,
             "value": c.value, "low": c.low, "high": c.high, "qualifier": c.qualifier,
             "change": c.extra.get("change"), "unit": c.unit, "unit_family": c.unit_family,
             "per_unit": c.per_unit, "scale": c.scale, "subject": subject, "measure": measure,
@@ -359,8 +362,8 @@ def _unit_of(noun: Token) -> str:
     return noun.lemma_.lower() if noun.pos_ == "NOUN" else _singular(noun.text)
 
 
-def _per_start(doc: Doc, top: Token, c: Cand) -> int:
-    m = re.search(r"(?:\b(?:per|a|an|each)\s|/)", doc.text[top.idx:c.end])
+def _per_start(text: str, top: Token, c: Cand) -> int:
+    m = re.search(r"(?:\b(?:per|a|an|each)\s|/)", text[top.idx:c.end])
     return top.idx + m.start() if m else c.end
 
 
@@ -461,13 +464,13 @@ def _phrase(t: Token) -> str:
     return " ".join(words)
 
 
-def _subject_entity(anchor: Token, verb: Token | None, measure: Token | None, doc: Doc) -> Span | None:
+def _subject_entity(anchor: Token, verb: Token | None, measure: Token | None, ents: list[Span]) -> Span | None:
     """The entity the clause is about: poss/compound of the measure, the verb's subject, or the nearest before."""
     def ent_of(tok: Token | None) -> Span | None:
         if tok is None:
             return None
         for t in [tok, *[c for c in tok.children if c.dep_ in ("poss", "compound")]]:
-            for ent in doc.ents:
+            for ent in ents:
                 if ent.start <= t.i < ent.end and ent.label_ in _SUBJECT_LABELS:
                     return ent
         return None
@@ -477,7 +480,7 @@ def _subject_entity(anchor: Token, verb: Token | None, measure: Token | None, do
         if ent is not None:
             return ent
     sent = anchor.sent
-    before = [e for e in doc.ents if e.start >= sent.start and e.end <= anchor.i and e.label_ in ("ORG", "PRODUCT", "PERSON")]
+    before = [e for e in ents if e.start >= sent.start and e.end <= anchor.i and e.label_ in ("ORG", "PRODUCT", "PERSON")]
     return before[-1] if before else None
 
 
@@ -563,6 +566,7 @@ def quantities_from_docs(article: Article, docs: list[tuple[Doc, int]], entities
     by_span = {(m.start, m.end): e.id for e in entities for m in e.mentions}
     out = []
     for doc, offset in docs:
+        text = doc.text
         for q in doc._.facts_quantities or ():
             start, end = q["start"] + offset, q["end"] + offset
             raw_start, raw_end = article.raw_span(start, end)
@@ -578,6 +582,6 @@ def quantities_from_docs(article: Article, docs: list[tuple[Doc, int]], entities
                 qualifier=q["qualifier"], change=q["change"], unit=q["unit"], unit_family=q["unit_family"],
                 per_unit=q["per_unit"], scale=q["scale"], subject=q["subject"], subject_entity_id=eid,
                 time_scope=q["time_scope"], measure=q["measure"],
-                sentence=doc.text[sent[0]:sent[1]].strip() if sent else None,
+                sentence=text[sent[0]:sent[1]].strip() if sent else None,
             ))
     return tuple(out)

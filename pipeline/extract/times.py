@@ -41,13 +41,14 @@ class TimeFinder:
         _set_ext("facts_times")
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc.text  # (spaCy rebuilds doc.text and doc.ents on each access: read once)
+        ents = list(doc.ents)
         found: list[tuple[int, int, Parsed]] = []
         for m in FINDER.finditer(text):
             p = parse(m.group(0))
             if p is not None:
                 found.append((m.start(), m.end(), p))
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ not in ("DATE", "TIME"):
                 continue
             span = _trim(ent)
@@ -56,21 +57,21 @@ class TimeFinder:
             p = parse(span.text)
             if p is not None:
                 found.append((span.start_char, span.end_char, p))
-        doc._.facts_times = [t for t in _non_overlapping(found) if self._is_time(doc, t)]
+        doc._.facts_times = [t for t in _non_overlapping(found) if self._is_time(doc, text, ents, t)]
         return doc
 
-    def _is_time(self, doc: Doc, t: tuple[int, int, Parsed]) -> bool:
+    def _is_time(self, doc: Doc, text: str, ents: list[Span], t: tuple[int, int, Parsed]) -> bool:
         a, b, p = t
-        if p.type == "DURATION" and re.fullmatch(r"(?:a|one)\s+second", doc.text[a:b], re.I):
+        if p.type == "DURATION" and re.fullmatch(r"(?:a|one)\s+second", text[a:b], re.I):
             return False  # "a second round": an ordinal
         if p.rule == "year":
             for q in doc._.facts_quantities or ():
                 if q["start"] <= a < q["end"] and (q["unit_family"] not in (None,) or q["scale"]):
                     return False  # "2048 GPUs" counted, "$2026" money
-            for ent in doc.ents:
+            for ent in ents:
                 if ent.start_char <= a < ent.end_char and ent.label_ in ("PRODUCT", "WORK_OF_ART", "LAW", "ORG"):
                     return False
-            nxt = doc.text[b:b + 12]
+            nxt = text[b:b + 12]
             if re.match(r"^\s*(?:[A-Za-z]+s\b)", nxt) and not re.match(r"^\s*(?:was|is|saw|has|marks|will|brought|became|also|s\b)", nxt):
                 tok = doc.char_span(a, b, alignment_mode="expand")
                 if tok is not None and tok[0].dep_ == "nummod":
@@ -104,6 +105,7 @@ class EventFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         events: dict[int, dict] = {}
+        ents = [e for e in doc.ents if e.label_ in _NAMES]
         for k, (a, b, p) in enumerate(doc._.facts_times or ()):
             if p.type != "DATE" or p.rule not in _SPECIFIC:
                 continue
@@ -118,7 +120,7 @@ class EventFinder:
             sent = verb.sent
             events[verb.i] = {
                 "time": k, "rule": p.rule, "trigger": verb.lemma_.lower(),
-                "actors": [(e.start_char, e.end_char) for e in _actors(verb, span)],
+                "actors": [(e.start_char, e.end_char) for e in _actors(verb, span, ents)],
                 "status": _status(verb, sent),
                 "start": sent.start_char, "end": sent.end_char,
                 "clause": (min(t.idx for t in verb.subtree), max(t.idx + len(t.text) for t in verb.subtree)),
@@ -146,15 +148,14 @@ def _governing_verb(tok: Token) -> Token | None:
     return None
 
 
-def _actors(verb: Token, time_span: Span) -> list[Span]:
-    doc = verb.doc
+def _actors(verb: Token, time_span: Span, ents: list[Span]) -> list[Span]:
     roles = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "dative", "agent", "attr", "pobj", "prep")]
     if verb.dep_ in ("xcomp", "conj", "advcl", "ccomp") and not any(c.dep_.startswith("nsubj") for c in verb.children):
         roles += [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     tokens = {t.i for r in roles for t in r.subtree if not (time_span.start <= t.i < time_span.end)}
     out = []
-    for ent in doc.ents:
-        if ent.label_ in _NAMES and any(i in tokens for i in range(ent.start, ent.end)):
+    for ent in ents:
+        if any(i in tokens for i in range(ent.start, ent.end)):
             out.append(ent)
     return out
 
@@ -200,6 +201,7 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
     events: list[Event] = []
     mention_of = {(m.start, m.end): e for e in entities for m in e.mentions}
     for doc, offset in docs:
+        text = doc.text
         resolved: list[tuple[int, Resolved]] = []
         local: list[TimeExpr] = []
         for a, b, p in doc._.facts_times or ():
@@ -221,7 +223,7 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
             start, end = a + offset, b + offset
             raw_start, raw_end = article.raw_span(start, end)
             local.append(TimeExpr(
-                id=content_id(article.article_id, "time", start, end), text=doc.text[a:b], start=start, end=end,
+                id=content_id(article.article_id, "time", start, end), text=text[a:b], start=start, end=end,
                 raw_start=raw_start, raw_end=raw_end, type=p.type, value=r.value, start_date=r.start_date,
                 end_date=r.end_date, granularity=r.granularity, anchored=r.anchored))
         times.extend(local)
@@ -242,7 +244,7 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
             qids = tuple(q.id for q in quantities if c0 <= q.start < c1)
             raw_start, raw_end = article.raw_span(s, e)
             events.append(Event(
-                id=content_id(article.article_id, "event", s, t.start), text=doc.text[ev["start"]:ev["end"]].strip(),
+                id=content_id(article.article_id, "event", s, t.start), text=text[ev["start"]:ev["end"]].strip(),
                 start=s, end=e, raw_start=raw_start, raw_end=raw_end, trigger=ev["trigger"], date=t.value,
                 start_date=t.start_date, end_date=t.end_date, actors=tuple(actors), quantities=qids,
                 status=status))
