@@ -48,7 +48,7 @@ def build_nlp(settings: Settings) -> Language:
         ruler.add_patterns(patterns)
     nlp.add_pipe("facts_entity_cleanup", after="ner", config={
         "generic_terms": sorted(gaz.generic_terms), "org_suffixes": sorted(gaz.org_suffixes),
-        "leading_noise": sorted(gaz.leading_noise), "foreign_share": 0.6,
+        "leading_noise": sorted(gaz.leading_noise), "foreign_share": 0.34,
     })
     nlp.add_pipe("facts_quantities", after="facts_entity_cleanup",
                  config={"lexicon_path": str(settings.config_dir / "units.toml")})

@@ -110,6 +110,10 @@ def canonicalize(mentions: list[MentionIn], text: str, org_suffixes: frozenset[s
     for m in mentions:
         key = entity_key(m.gaz_name) if m.gaz_name else entity_key(m.text)
         keys.append(acronyms.get(key, key))
+    glosses = _glosses(mentions, text)
+    for i, m in enumerate(mentions):
+        if i in glosses and not m.gaz_name:
+            keys[i] = keys[glosses[i]]  # “Xingchen” (Stellar): the name in brackets glosses the one before
     for i, m in sorted(enumerate(mentions), key=lambda im: im[1].start):
         add(keys[i], i, m)
     _merge_short_forms(clusters, order, mentions, org_suffixes)
@@ -127,6 +131,21 @@ def canonicalize(mentions: list[MentionIn], text: str, org_suffixes: frozenset[s
             name = _best_name(ms, key)
             etype = _fix_type(name, votes, org_suffixes)
         out.append((name, etype, sorted(c.members, key=lambda i: mentions[i].start)))
+    return out
+
+
+_GLOSS_GAP = re.compile(r"^[”\"’']?\s*\(\s*[“\"‘']?$")
+
+
+def _glosses(mentions: list[MentionIn], text: str) -> dict[int, int]:
+    """index of a bracketed mention -> index of the mention it glosses ("X (Y)")."""
+    order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+    out = {}
+    for a, b in zip(order, order[1:]):
+        ma, mb = mentions[a], mentions[b]
+        if _GLOSS_GAP.match(text[ma.end:mb.start]) and re.match(r"^[”\"’']?\s*\)", text[mb.end:mb.end + 3]) \
+                and ma.label not in ("GPE", "LOC") and mb.label not in ("GPE", "LOC"):
+            out[b] = a
     return out
 
 
@@ -162,7 +181,11 @@ def _merge_short_forms(clusters: dict[str, Cluster], order: list[str], mentions:
             if len(otoks) <= len(toks):
                 continue
             olab = label_of(other)
-            if lab == "PERSON" or olab == "PERSON":
+            if olab == "PRODUCT" and otoks[: len(toks)] == toks and lab in ("PRODUCT", "PERSON", "ORG", "WORK_OF_ART"):
+                # "Claude" after "Claude Opus" (whatever label ner gave it); a family stays apart
+                # from its models ("Ascend" / "Ascend 910B")
+                ok = first_start(other) < first_start(short) and not any(MODEL_CODE.match(t) for t in otoks[len(toks):])
+            elif lab == "PERSON" or olab == "PERSON":
                 ok = olab == "PERSON" and lab in ("PERSON", "ORG", "GPE", "NORP") and len(toks) == 1 \
                     and toks[0] in (otoks[0], otoks[-1])
             elif len(toks) == 1 and MODEL_CODE.match(toks[0]):

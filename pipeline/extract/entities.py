@@ -11,6 +11,8 @@ Gazetteer matches (span.ent_id_ set by the entity ruler) are left as they are.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -65,7 +67,8 @@ class EntityCleanup:
         while start < end and (doc[start].lower_ in self.leading_noise or doc[start].is_punct or doc[start].is_space):
             start += 1
         while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in (".", ")")
-                               or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space):
+                               or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space
+                               or doc[end - 1].lower_ in ("of", "and", "the", "for", "to", "in")):
             end -= 1
         if start >= end:
             return None
@@ -99,6 +102,8 @@ class EntityCleanup:
         text = span.text
         if text in self.generic or text.casefold() in self.generic_folded:
             return False
+        if len(span) > 1 and span[-1].text in self.generic and all(t.pos_ in ("ADJ", "DET") for t in span[:-1]):
+            return False  # "Domestic AI": an adjective and a generic term
         if not any(c.isalpha() for c in text):
             return False
         if main == "latin" and not any(c.isupper() or c.isdigit() for c in text) and main_script(text) == "latin":
@@ -120,18 +125,44 @@ def make_entity_cleanup(nlp: Language, name: str, generic_terms: list[str], org_
                          leading_noise=leading_noise, foreign_share=foreign_share)
 
 
+_HEADING_MAX = 120  # characters: a longer line is prose, not a heading
+
+
+def heading_spans(text: str) -> list[tuple[int, int]]:
+    """Lines that are headings: short, Title Case, no final stop. NER invents names there."""
+    out = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group(0).strip(" •*#-")
+        words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line)]
+        if not (2 <= len(words) <= 14) or len(line) > _HEADING_MAX or line.endswith((".", "?", "!", ":", ";", ",")):
+            continue
+        caps = sum(w[0].isupper() for w in words if w.lower() not in ("of", "and", "the", "a", "an", "in", "on", "for", "to", "vs"))
+        if caps >= 0.7 * len([w for w in words if w.lower() not in ("of", "and", "the", "a", "an", "in", "on", "for", "to", "vs")]):
+            out.append((m.start(), m.end()))
+    return out
+
+
 def entities_from_docs(article: Article, docs: list[tuple[Doc, int]], settings: Settings,
                        org_suffixes: frozenset[str] = frozenset()) -> tuple[Entity, ...]:
-    """doc.ents of an article's chunks -> canonical Entity records with exact offsets."""
+    """doc.ents of an article's chunks -> canonical Entity records with exact offsets.
+
+    A name found only in headings is dropped unless the gazetteer knows it or the
+    body names it too ("Five Industrial Pillars" is a heading, not an organization).
+    """
     keep = set(settings.extract.entity_labels)
     mentions: list[MentionIn] = []
+    headings = heading_spans(article.clean_text)
+    in_heading: list[bool] = []
     for doc, offset in docs:
         for ent in doc.ents:
             if ent.label_ not in keep or not entity_key(ent.text):
                 continue
             gaz = ent.ent_id_ or None
-            mentions.append(MentionIn(ent.start_char + offset, ent.end_char + offset, ent.text, ent.label_,
-                                      gaz, ent.label_ if gaz else None))
+            a, b = ent.start_char + offset, ent.end_char + offset
+            mentions.append(MentionIn(a, b, ent.text, ent.label_, gaz, ent.label_ if gaz else None))
+            in_heading.append(not gaz and any(x <= a and b <= y for x, y in headings))
+    body_keys = {entity_key(m.text) for m, h in zip(mentions, in_heading) if not h}
+    mentions = [m for m, h in zip(mentions, in_heading) if not h or entity_key(m.text) in body_keys]
     entities = []
     for name, etype, members in canonicalize(mentions, article.clean_text, org_suffixes):
         ms = []
