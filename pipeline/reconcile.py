@@ -1,9 +1,10 @@
 """Reconciliation: one fact per real-world fact, with all its sources; conflicts flagged.
 
 1. Items: stored quantities (with their corpus entity) and dated events.
-2. Blocking: quantities by (subject entity, unit family, time scope); events by
-   trigger. Only items in one block are compared, so the cost grows with the
-   number of items, not with its square.
+2. Blocking: quantities by (subject entity, unit family, time scope) and by
+   value (unit, then sorted by value); events by (trigger, actor). Only items in
+   one block are compared, and a block larger than WINDOW is compared by sorted
+   neighbourhood, so the cost grows with the number of items, not its square.
 3. Same fact: measures alike (shared head noun and content words) and values
    compatible once in one unit (currencies to USD by year, config/fx_rates.csv),
    allowing rounding, approximations and bounds (">RMB 100 billion" and
@@ -21,9 +22,12 @@ from __future__ import annotations
 import csv
 import json
 import re
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pyarrow as pa
@@ -40,7 +44,8 @@ DUPLICATE_JACCARD = 0.6
 RESTATEMENT_SHARE = 0.3  # share of the smaller article's facts two articles must share ...
 RESTATEMENT_MIN = 5  # ... and at least this many
 SENTENCE_ALIKE = 0.25  # word Jaccard of two sentences stating the same value
-VALUE_BINS = 40  # value blocks: bins per factor of ten of the value in its canonical unit
+WINDOW = 30  # a block larger than this is compared by sorted neighbourhood (each item with its next WINDOW)
+RESTATEMENT_MAX_ARTICLES = 25  # a fact stated by more articles says nothing about two of them being copies
 
 
 @dataclass
@@ -86,8 +91,15 @@ def measure_words(m: str | None) -> frozenset[str]:
     return frozenset(w.rstrip("s") for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
 
 
+def _words(it: Item) -> frozenset[str]:
+    words = it.extra.get("mw")
+    if words is None:
+        words = it.extra["mw"] = measure_words(it.measure)
+    return words
+
+
 def measures_alike(a: Item, b: Item) -> bool:
-    wa, wb = measure_words(a.measure), measure_words(b.measure)
+    wa, wb = _words(a), _words(b)
     if not wa or not wb:
         return not wa and not wb and a.unit == b.unit
     return bool(wa & wb) and (len(wa & wb) / len(wa | wb) >= 0.34 or wa <= wb or wb <= wa)
@@ -114,12 +126,22 @@ def _bounds(it: Item, fx: dict) -> tuple[float, float, float]:
     return (v if v is not None else -inf), (v if v is not None else inf), tol
 
 
+def _item_bounds(it: Item, fx: dict) -> tuple[tuple[float, float, float], bool]:
+    """(bounds, convertible), computed once per item: a reconcile compares each item many times."""
+    cached = it.extra.get("bounds")
+    if cached is None:
+        convertible = it.family != "currency" or to_usd(1.0, it.unit, it.year, fx) is not None
+        cached = it.extra["bounds"] = (_bounds(it, fx if convertible else {}), convertible)
+    return cached
+
+
 def values_compatible(a: Item, b: Item, fx: dict) -> bool:
     if a.family != b.family or (a.family not in ("currency",) and (a.unit or "").lower() != (b.unit or "").lower()):
         return False
-    if a.family == "currency" and (to_usd(1.0, a.unit, a.year, fx) is None or to_usd(1.0, b.unit, b.year, fx) is None):
+    (ba, ca), (bb, cb) = _item_bounds(a, fx), _item_bounds(b, fx)
+    if a.family == "currency" and not (ca and cb):
         return a.unit == b.unit and _overlap(_bounds(a, {}), _bounds(b, {}))
-    return _overlap(_bounds(a, fx), _bounds(b, fx))
+    return _overlap(ba, bb)
 
 
 def _overlap(x: tuple[float, float, float], y: tuple[float, float, float]) -> bool:
@@ -171,17 +193,28 @@ def load_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
     return items
 
 
-def _value_blocks(it: Item, fx: dict) -> list[tuple]:
-    """Blocks by the value itself (in its canonical unit): the same figure, however the subject was parsed."""
-    import math
-
+def _value_of(it: Item, fx: dict) -> tuple[str, float] | None:
+    """(unit key, value in its canonical unit) for the value pass: the same figure, however the subject was parsed."""
     v, lo, hi = _canonical(it, fx)
     x = v if v is not None else (lo if lo is not None else hi)
     if it.kind != "quantity" or not x or x <= 0:
-        return []
-    unit = it.family if it.family == "currency" else (it.unit or "").lower()
-    pos = math.log10(x) * VALUE_BINS
-    return [("value", unit, math.floor(pos)), ("value", unit, math.floor(pos + 0.5), "shifted")]
+        return None
+    return (it.family if it.family == "currency" else (it.unit or "").lower()), x
+
+
+def _neighbours(members: list[Item], sort_key) -> Iterator[tuple[Item, Item]]:
+    """Pairs to compare in one block: all of them in a small block; in a large one, each
+    item with the next WINDOW in sort order (sorted neighbourhood), so the cost stays
+    linear in the block size whatever the corpus."""
+    if len(members) <= WINDOW:
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                yield a, b
+        return
+    members = sorted(members, key=sort_key)
+    for i, a in enumerate(members):
+        for b in members[i + 1:i + 1 + WINDOW]:
+            yield a, b
 
 
 def _sentences_alike(a: Item, b: Item) -> bool:
@@ -189,15 +222,19 @@ def _sentences_alike(a: Item, b: Item) -> bool:
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SENTENCE_ALIKE
 
 
-def _block(it: Item) -> tuple | None:
-    if it.kind == "event":
-        return ("event", it.measure)
+def _blocks(it: Item) -> list[tuple]:
+    if it.kind == "event":  # events merge only when they share an actor: one block per (trigger, actor)
+        return [("event", it.measure, actor) for actor in sorted(it.extra["actors"])]
     if it.entity_id is None:
-        words = sorted(measure_words(it.measure))
-        if not words:
-            return None
-        return ("quantity", "measure:" + " ".join(words), it.family, it.scope or "")
-    return ("quantity", it.entity_id, it.family, it.scope or "")
+        words = sorted(_words(it))
+        return [("quantity", "measure:" + " ".join(words), it.family, it.scope or "")] if words else []
+    return [("quantity", it.entity_id, it.family, it.scope or "")]
+
+
+def _block(it: Item) -> tuple | None:
+    """The item's first block: part of its fact id."""
+    blocks = _blocks(it)
+    return blocks[0] if blocks else ("event", it.measure) if it.kind == "event" else None
 
 
 def _events_alike(a: Item, b: Item) -> tuple[bool, bool]:
@@ -218,38 +255,41 @@ def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
     fx = load_fx(fx_path)
     items = load_items(con)
     blocks: dict[tuple, list[Item]] = defaultdict(list)
+    by_value: dict[str, list[tuple[float, Item]]] = defaultdict(list)
     for it in items:
-        key = _block(it)
-        if key is not None:
+        for key in _blocks(it):
             blocks[key].append(it)
-        for vkey in _value_blocks(it, fx):
-            blocks[vkey].append(it)
+        unit_value = _value_of(it, fx)
+        if unit_value is not None:
+            by_value[unit_value[0]].append((unit_value[1], it))
     uf = _Union()
     conflicts: list[tuple[Item, Item, str]] = []
     for key, members in blocks.items():
-        for i, a in enumerate(members):
-            uf.find(a.id)
-            for b in members[i + 1:]:
-                if a.article_id == b.article_id and a.kind == "quantity":
-                    continue  # one article states a figure once; repeats inside it are not sources
-                if a.kind == "event":
-                    same, clash = _events_alike(a, b)
-                    if same:
-                        uf.union(a.id, b.id)
-                    elif clash:
-                        conflicts.append((a, b, "date"))
-                    continue
-                if key[0] == "value":  # same figure: the same fact if the two sentences say alike things
-                    if values_compatible(a, b, fx) and (measures_alike(a, b) or _sentences_alike(a, b)):
-                        uf.union(a.id, b.id)
-                    continue
-                if not measures_alike(a, b):
-                    continue
-                if values_compatible(a, b, fx):
+        if key[0] == "event":
+            for a, b in _neighbours(members, lambda m: (m.extra["start"] or date.min, m.article_id)):
+                same, clash = _events_alike(a, b)
+                if same:
                     uf.union(a.id, b.id)
-                elif a.entity_id and a.family == b.family and (a.unit == b.unit or a.family == "currency") \
-                        and _head(a) == _head(b) and _sentences_alike(a, b):
-                    conflicts.append((a, b, "value"))  # the same statement, another figure
+                elif clash:
+                    conflicts.append((a, b, "date"))
+            continue
+        for a, b in _neighbours(members, lambda m: (_head(m), _item_bounds(m, fx)[0][:2], m.article_id)):
+            if a.article_id == b.article_id or not measures_alike(a, b):
+                continue  # one article states a figure once; repeats inside it are not sources
+            if values_compatible(a, b, fx):
+                uf.union(a.id, b.id)
+            elif a.entity_id and a.family == b.family and (a.unit == b.unit or a.family == "currency") \
+                    and _head(a) == _head(b) and _sentences_alike(a, b):
+                conflicts.append((a, b, "value"))  # the same statement, another figure
+    for ranked in by_value.values():  # the same figure: the same fact if the two sentences say alike things
+        ranked.sort(key=lambda xv: (xv[0], xv[1].article_id))
+        for i, (x, a) in enumerate(ranked):
+            for y, b in ranked[i + 1:i + 1 + WINDOW]:
+                if y > x * (1 + APPROX_TOLERANCE):
+                    break
+                if a.article_id != b.article_id and (measures_alike(a, b) or _sentences_alike(a, b)) \
+                        and values_compatible(a, b, fx):
+                    uf.union(a.id, b.id)
     for it in items:
         uf.find(it.id)
     groups: dict[str, list[Item]] = defaultdict(list)
@@ -306,9 +346,9 @@ def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]])
     sigs = {}
     for aid, text in texts:
         words = re.findall(r"\w+", text.lower())
-        mh = MinHash(num_perm=64, seed=1)
-        for i in range(max(1, len(words) - SHINGLE + 1)):
-            mh.update(" ".join(words[i:i + SHINGLE]).encode("utf-8"))
+        mh = MinHash(num_perm=64, seed=1, hashfunc=zlib.crc32)  # crc32: 4x cheaper than sha1, enough here
+        mh.update_batch([" ".join(words[i:i + SHINGLE]).encode("utf-8")
+                         for i in range(max(1, len(words) - SHINGLE + 1))])
         sigs[aid] = mh
         lsh.insert(aid, mh)
     links: dict[tuple[str, str], dict] = {}
@@ -323,6 +363,8 @@ def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]])
         arts = sorted({m.article_id for m in members if m.kind == "quantity"})
         for a in arts:
             facts_per_article[a].add(gid)
+        if len(arts) > RESTATEMENT_MAX_ARTICLES:
+            continue
         for i, a in enumerate(arts):
             for b in arts[i + 1:]:
                 shared[(a, b)] += 1
