@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install clean
+.PHONY: run test install bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Performance figures (a few minutes each; ratios measured in one run). Needs nothing beyond `make install`.
+bench: $(STAMP)
+	cd bench && ../$(BIN)/python throughput.py
+	cd bench && ../$(BIN)/python incremental.py
+	cd bench && ../$(BIN)/python memory.py
+	cd bench && ../$(BIN)/python reconcile_scale.py
 
 clean:
 	rm -rf $(VENV) outputs/*.duckdb outputs/*.wal

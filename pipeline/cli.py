@@ -55,7 +55,12 @@ def cli() -> None:
 @click.option("--workers", type=click.IntRange(min=0), default=None,
               help="Extraction processes (default from config: 0 = one per CPU core).")
 @click.option("--force", is_flag=True, help="Re-extract articles the database already has.")
-def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int | None, force: bool) -> None:
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where extraction runs: local processes, or Ray actors (needs the ray extra).")
+@click.option("--ray-address", metavar="ADDR", default=None,
+              help="With --engine ray: join this cluster (e.g. auto, ray://head:10001) instead of a local Ray.")
+def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int | None, force: bool,
+        engine: str, ray_address: str | None) -> None:
     """Process files and folders (default: corpus/) into the database.
 
     Folders are searched recursively for .txt, .html, .htm, .json and .jsonl files.
@@ -75,17 +80,21 @@ def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int |
     targets = list(paths) or ["corpus"]
     if not paths and not Path("corpus").is_dir():
         raise click.UsageError("no PATHS given and no corpus/ folder here")
-    n_workers = resolve_workers(settings, workers)
+    if ray_address and engine != "ray":
+        raise click.UsageError("--ray-address needs --engine ray")
+    n_workers = 0 if engine == "ray" and ray_address and workers is None else resolve_workers(settings, workers)
     total = count_inputs(discover(targets, settings.ingest))
     with errors_as_messages(), reporter(total) as note:
         try:
-            summary = run_batch(targets, db, settings, workers=n_workers, force=force, progress=note)
+            summary = run_batch(targets, db, settings, workers=n_workers, force=force, progress=note,
+                                engine=engine, ray_address=ray_address)
         except KeyboardInterrupt:
             click.echo("\nInterrupted: the articles written so far are stored; run again to finish.", err=True)
             sys.exit(130)
     click.echo(f"{summary.new} new, {summary.unchanged} unchanged, {summary.replaced} replaced, "
                f"{summary.rejected} rejected articles in {summary.seconds:.1f}s "
-               f"({n_workers} worker{'s' if n_workers != 1 else ''}) -> {db}")
+               f"({n_workers or 'cluster'} worker{'s' if n_workers != 1 else ''}"
+               f"{' on ray' if engine == 'ray' else ''}) -> {db}")
     written = {k: v for k, v in sorted(summary.rows.items()) if v}
     if written:
         click.echo("rows: " + ", ".join(f"{k} {v}" for k, v in written.items()))

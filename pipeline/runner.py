@@ -66,8 +66,13 @@ def count_inputs(paths: list[Path]) -> int:
 
 
 def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settings, *,
-              workers: int = 1, force: bool = False, progress: ProgressFn | None = None) -> RunSummary:
-    """Process files/folders into the DB; see the module docstring for the stages."""
+              workers: int = 1, force: bool = False, progress: ProgressFn | None = None,
+              engine: str = "local", ray_address: str | None = None) -> RunSummary:
+    """Process files/folders into the DB; see the module docstring for the stages.
+
+    engine="ray" extracts on Ray actors (local, or the cluster at ray_address);
+    this process stays the only writer either way.
+    """
     files = discover(paths, settings.ingest)
     db = str(db_path)
     summary = RunSummary(run_id=uuid.uuid4().hex[:16], db_path=db)
@@ -82,7 +87,8 @@ def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settin
             con.close()
         summary.status = "failed"
         try:
-            _process(files, db, settings, summary, by_key, known, workers, force, note)
+            results = _engine(engine, ray_address)
+            _process(files, db, settings, summary, by_key, known, workers, force, note, results)
             summary.status = "complete"
         except KeyboardInterrupt:
             summary.status = "interrupted"
@@ -94,7 +100,8 @@ def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settin
 
 
 def _process(files: list[Path], db: str, settings: Settings, summary: RunSummary,
-             by_key: dict[str, str], known: set[str], workers: int, force: bool, note: ProgressFn) -> None:
+             by_key: dict[str, str], known: set[str], workers: int, force: bool, note: ProgressFn,
+             results: Callable = process_documents) -> None:
     replaces: dict[str, str] = {}  # new article_id -> old article_id it replaces
     seen: set[str] = set()
 
@@ -116,7 +123,7 @@ def _process(files: list[Path], db: str, settings: Settings, summary: RunSummary
             yield item
 
     batch: list[Processed] = []
-    for result in process_documents(todo(), settings, workers=workers):
+    for result in results(todo(), settings, workers=workers):
         if isinstance(result, IngestError):
             summary.rejected += 1
             summary.errors.append(result)
@@ -128,6 +135,18 @@ def _process(files: list[Path], db: str, settings: Settings, summary: RunSummary
             batch = []
     if batch:
         _write(db, settings, batch, summary, replaces, note)
+
+
+def _engine(name: str, ray_address: str | None) -> Callable:
+    if name == "local":
+        return process_documents
+    if name == "ray":
+        from functools import partial
+
+        from .ray_engine import process_documents_ray
+
+        return partial(process_documents_ray, address=ray_address)
+    raise ValueError(f"unknown engine {name!r}: local or ray")
 
 
 def _where(path: str, line: int | None) -> str:
