@@ -118,3 +118,14 @@ def test_subject_and_time_scope(nlp):
     assert q["time_scope"] == "2023"
     q = one(nlp, "Toyota sold 2.3 million cars in Q2 2024.")
     assert q["unit"] == "car" and q["time_scope"] == "2024-Q2" and q["subject"].startswith("Toyota")
+
+
+@pytest.mark.parametrize("text, measure", [
+    ("In 2009 the airline lost $410 million.", "loss"),
+    ("Acme Corp spent €2 billion on acquisitions last year.", "spending"),
+    ("The startup raised $30 million in a Series B round.", "funding"),
+    ("The group suffered a loss of $410 million in 2009.", "loss"),
+])
+def test_a_figure_governed_by_a_money_verb_measures_its_noun(nlp, text, measure):
+    q = one(nlp, text)
+    assert q["measure"] == measure, q

@@ -90,3 +90,12 @@ def test_reconcile_command_rebuilds_the_same_tables(corpus_db, tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     assert sorted(con.execute("SELECT fact_id, n_sources FROM facts").fetchall()) == before
     con.close()
+
+
+def test_translations_that_disagree_on_a_figure_are_flagged(corpus_db):
+    """003 and 004 translate one article; one says Intel lost $173 million in 1985, the other $1.73 billion."""
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    rows = con.execute("SELECT reason, quote_a, quote_b FROM v_conflicts").fetchall()
+    con.close()
+    pairs = [{qa, qb} for reason, qa, qb in rows if reason == "value"]
+    assert {"$173 million", "$1.73 billion"} in pairs, rows

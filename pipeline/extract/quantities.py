@@ -272,7 +272,10 @@ class QuantityFinder:
         else:
             measure_tok, verb = _measure(anchor, self.lx)
         c.extra["measure"] = _phrase(measure_tok) if measure_tok is not None else None
-        if verb is not None and verb.lemma_.lower() in _SHARE_VERBS and c.unit_family == "percent":
+        verb_noun = self.lx.measure_verbs.get(verb.lemma_.lower()) if verb is not None else None
+        if verb_noun and c.unit_family != "percent" and (measure_tok is None or measure_tok.dep_ in ("nsubj", "nsubjpass")):
+            c.extra["measure"] = verb_noun  # "Intel lost $173 million": a loss; the subject is who lost it
+        elif verb is not None and verb.lemma_.lower() in _SHARE_VERBS and c.unit_family == "percent":
             c.extra["measure"] = " ".join(x for x in (c.extra["measure"], "share") if x)
         elif measure_tok is None and verb is not None and verb.pos_ == "VERB":
             obj = next((ch for ch in verb.children if ch.dep_ in ("dobj", "attr") and ch.pos_ == "NOUN"

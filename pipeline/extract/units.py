@@ -19,6 +19,7 @@ class Lexicon:
     units: dict[str, tuple[str, str]]  # surface -> (canonical, family)
     units_folded: dict[str, tuple[str, str]]  # lower-case surface (4+ chars) -> (canonical, family)
     per_words: tuple[str, ...]
+    measure_verbs: dict[str, str]  # verb lemma -> the noun a figure it governs measures
     currency_before: re.Pattern
     qualifier_before: re.Pattern
     scale_after: re.Pattern
@@ -48,6 +49,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
         units=units,
         units_folded={k.lower(): v for k, v in units.items() if len(k) >= 4},
         per_words=tuple(cfg["rates"]["per_words"]),
+        measure_verbs={k.lower(): v for k, v in cfg.get("measure_verbs", {}).items()},
         currency_before=re.compile(rf"(?:{_alt(symbols)})\s?$"),
         qualifier_before=re.compile(rf"(?<![\w])(?:{_alt(cfg['qualifiers'])})\s+$", re.IGNORECASE),
         scale_after=re.compile(
