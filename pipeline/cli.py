@@ -237,6 +237,24 @@ def stats(db: str, as_json: bool) -> None:
                    f"{r['unchanged']} unchanged, {r['replaced']} replaced, {r['rejected']} rejected")
 
 
+@cli.command()
+@db_option
+@click.option("--out", "out_path", default="outputs/report.html", show_default=True,
+              type=click.Path(dir_okay=False), help="The HTML file to write.")
+def report(db: str, out_path: str) -> None:
+    """Write the database as one self-contained HTML page (open it offline, no server).
+
+    \b
+    Example:
+      facts report --out outputs/report.html
+    """
+    from .report import write_report
+
+    with errors_as_messages():
+        written = write_report(db, out_path)
+    click.echo(str(written))
+
+
 def main() -> None:
     cli(prog_name="facts")
 
