@@ -110,6 +110,7 @@ class ConflictSide:
     fact_id: str
     value: float | None
     unit: str | None
+    time_scope: str | None  # the date an event fact is placed at
     quote: str | None
     sources: list[Quote]
 
@@ -209,8 +210,10 @@ def granularity(start: date, end: date) -> str:
 
 
 def read_timeline(con: duckdb.DuckDBPyConnection) -> list[TimelineEvent]:
-    rows = _rows(con, "SELECT event_id, article_id, start_date, coalesce(end_date, start_date + 1), date, trigger, "
-                      "actors, status, text, title, start_char, end_char FROM v_timeline")
+    rows = _rows(con, "SELECT t.event_id, t.article_id, t.start_date, coalesce(t.end_date, t.start_date + 1), t.date, "
+                      "t.trigger, t.actors, t.status, t.text, coalesce(t.title, a.path), t.start_char, t.end_char "
+                      "FROM v_timeline t JOIN articles a USING (article_id) "
+                      "ORDER BY t.start_date, t.end_date, t.event_id")
     out = []
     for eid, aid, start, end, value, trigger, actors, status, text, title, s, e in rows:
         names = [a.get("name", "") for a in json.loads(actors)] if actors else []
@@ -268,12 +271,14 @@ def read_facts(con: duckdb.DuckDBPyConnection) -> list[FactRow]:
 def read_conflicts(con: duckdb.DuckDBPyConnection) -> list[ConflictRow]:
     rows = _rows(con, "SELECT conflict_id, reason, measure, subject_name, fact_id_a, value_a, unit_a, quote_a, "
                       "fact_id_b, value_b, unit_b, quote_b FROM v_conflicts ORDER BY reason, subject_name, conflict_id")
-    quotes = _quotes_for(con, sorted({r[4] for r in rows} | {r[8] for r in rows}))
+    ids = sorted({r[4] for r in rows} | {r[8] for r in rows})
+    quotes = _quotes_for(con, ids)
+    scopes = dict(_rows(con, "SELECT fact_id, time_scope FROM facts WHERE fact_id IN (SELECT unnest(?))", [ids]))
 
     def side(fid, value, unit, quote) -> ConflictSide:
         sources = quotes.get(fid, [])
         matching = [q for q in sources if q.quote.strip() == (quote or "").strip()]
-        return ConflictSide(fid, value, unit, quote, matching or sources)
+        return ConflictSide(fid, value, unit, scopes.get(fid), quote, matching or sources)
 
     return [ConflictRow(*r[:4], side(*r[4:8]), side(*r[8:12])) for r in rows]
 

@@ -20,6 +20,7 @@ MARGIN = 12
 LANE_HEIGHT = 12
 MAX_LANES = 24
 AXIS_HEIGHT = 26
+EDGE = 30  # a tick label closer than this to an edge is aligned inward, so it is not cut off
 MIN_LABEL_GAP = 70  # pixels between two tick labels, so they never overlap
 POINT_BELOW = 4.0  # a period narrower than this many pixels is drawn as a point
 FOCUS_SHARE = 0.6  # the close-up shows the densest years holding this share of the events
@@ -106,8 +107,9 @@ def timeline_svg(marks: Sequence[TimelineMark], lo: date, hi: date, *, width: in
            f'role="img" aria-label="timeline of {len(placed)} dated events" xmlns="http://www.w3.org/2000/svg">']
     for t in ticks:
         tx = x(t)
+        anchor = "start" if tx - MARGIN < EDGE else "end" if width - MARGIN - tx < EDGE else "middle"
         out.append(f'<line class="grid" x1="{tx:.1f}" y1="0" x2="{tx:.1f}" y2="{plot_h}"/>'
-                   f'<text class="tick" x="{tx:.1f}" y="{plot_h + 16}" text-anchor="middle">'
+                   f'<text class="tick" x="{tx:.1f}" y="{plot_h + 16}" text-anchor="{anchor}">'
                    f'{escape(_tick_label(t, step))}</text>')
     out.append(f'<line class="axis" x1="{MARGIN}" y1="{plot_h}" x2="{width - MARGIN}" y2="{plot_h}"/>')
     for lane, point, x0, x1, m in placed:
