@@ -30,7 +30,8 @@ _FTFY = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_line_
                             normalization="NFC", explain=False)
 _NON_ASCII_LINE = re.compile(r"[^\n]*[^\x00-\x7f][^\n]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
-_H_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of horizontal space other than one plain space (the common case matches nothing, so costs nothing).
+_H_SPACE = re.compile(r" [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*")
 _TRAILING = re.compile(r" +(?=\n)| +$")
 _LEADING = re.compile(r"(?<=\n) +|^ +")
 _BLANKS = re.compile(r"\n{3,}")

@@ -41,11 +41,15 @@ def build_nlp(settings: Settings) -> Language:
     nlp = spacy.load(resolve_model(settings))
     gaz = load_gazetteer([settings.config_dir / p for p in settings.extract.gazetteers],
                          settings.config_dir / "entity_rules.toml")
-    patterns = gaz.patterns(nlp.make_doc)
-    if patterns:
+    patterns = gaz.patterns()
+    if patterns["LOWER"]:  # distinctive forms in any case: they win over what comes after
         ruler = nlp.add_pipe("entity_ruler", name="facts_gazetteer", before="ner",
-                             config={"overwrite_ents": True, "validate": False})
-        ruler.add_patterns(patterns)
+                             config={"overwrite_ents": True, "validate": False, "phrase_matcher_attr": "LOWER"})
+        ruler.add_patterns(patterns["LOWER"])
+    if patterns["ORTH"]:  # plain words as written; never over a distinctive match
+        ruler = nlp.add_pipe("entity_ruler", name="facts_gazetteer_exact", before="ner",
+                             config={"overwrite_ents": False, "validate": False})
+        ruler.add_patterns(patterns["ORTH"])
     nlp.add_pipe("facts_entity_cleanup", after="ner", config={
         "generic_terms": sorted(gaz.generic_terms), "org_suffixes": sorted(gaz.org_suffixes),
         "leading_noise": sorted(gaz.leading_noise), "foreign_share": 0.34,

@@ -23,26 +23,26 @@ class Gazetteer:
     org_suffixes: frozenset[str]
     leading_noise: frozenset[str]
 
-    def patterns(self, make_doc) -> list[dict]:
-        """Token patterns for spaCy's entity_ruler; hyphen = space.
+    def patterns(self) -> dict[str, list[dict]]:
+        """Phrase patterns for spaCy's entity_ruler, by the token attribute they match on.
 
         A form with a digit or an inner capital ("DeepSeek", "NVIDIA", "910B") matches
-        in any case; a plain word ("Meta", "Apple", "Arm") only as written or in
-        capitals, so the common word ("meta", "arm") is not taken for the name.
+        in any case ("LOWER"); a plain word ("Meta", "Apple", "Arm") only as written
+        ("ORTH"), so the common word ("meta", "arm") is not taken for the name. Hyphen =
+        space. Phrase patterns, not token patterns: the PhraseMatcher's cost does not
+        grow with the number of entries (the token Matcher's does).
         """
-        out = []
+        out: dict[str, list[dict]] = {"LOWER": [], "ORTH": []}
         seen = set()
         for e in self.entries:
             for form in (e.name, *e.aliases):
                 for variant in {form, form.replace("-", " "), form.replace(" ", "-")}:
                     attr = "LOWER" if _distinctive(variant) else "ORTH"
-                    toks = [t.text for t in make_doc(variant)]
-                    pattern = [{attr: t.lower() if attr == "LOWER" else t} for t in toks]
-                    key = (e.name, attr, tuple(toks) if attr == "ORTH" else tuple(t.lower() for t in toks))
+                    key = (e.name, attr, variant.lower() if attr == "LOWER" else variant)
                     if key in seen:
                         continue
                     seen.add(key)
-                    out.append({"label": e.type, "pattern": pattern, "id": e.name})
+                    out[attr].append({"label": e.type, "pattern": variant, "id": e.name})
         return out
 
 
