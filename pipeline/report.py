@@ -27,6 +27,7 @@ from .store import store
 TOP_ENTITIES = 100
 ARTICLE_BATCH = 100  # articles fetched per query, so memory does not grow with the corpus
 CONTEXT_CHARS = 300  # characters read either side of a quote to find its sentence
+LINK_CHARS = 48  # longest source-link text
 KINDS = ("ent", "qty", "tim", "cut")  # span kinds in the article JSON, indexed by number
 _SENTENCE_END = re.compile(r"(?:[.!?。！？](?=\s)|\n)")
 
@@ -287,8 +288,14 @@ def _article_doc(row: tuple, spans: dict[str, list], raw_spans: dict[str, list],
                  n_items: dict[str, dict[str, int]]) -> ArticleDoc:
     aid, title, outlet, published, path, n_words, clean, raw = row
     clean, raw = clean or "", raw or ""
-    payload = {"clean": clean, "spans": layout_spans(spans.get(aid, []), len(clean)),
-               "raw": raw, "rawSpans": layout_spans(raw_spans.get(aid, []), len(raw))}
+    labels: dict[str, int] = {}  # each distinct hover label once per article; spans point at it
+
+    def packed(items: list, length: int) -> list[tuple[int, int, int, int]]:
+        return [(s, e, k, labels.setdefault(label, len(labels))) for s, e, k, label in layout_spans(items, length)]
+
+    payload = {"clean": clean, "spans": packed(spans.get(aid, []), len(clean)),
+               "raw": raw, "rawSpans": packed(raw_spans.get(aid, []), len(raw))}
+    payload["labels"] = list(labels)
     return ArticleDoc(aid, title, outlet, published, path, n_words, n_items.get(aid, {}), json_for_script(payload))
 
 
@@ -361,6 +368,12 @@ def fmt_number(v: float | None) -> str:
     return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
+def short_label(text: str | None, limit: int = LINK_CHARS) -> str:
+    """A source link's text: titles repeat on every quote, so they are cut to keep the page small."""
+    text = text or "source"
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def fact_value(f: FactRow) -> str:
     if f.value is None and f.low is not None and f.high is not None:
         return f"{fmt_number(f.low)}–{fmt_number(f.high)}"
@@ -371,6 +384,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = fmt_number
+    env.filters["short"] = short_label
     env.globals["fact_value"] = fact_value
     return env
 

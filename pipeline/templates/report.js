@@ -5,7 +5,7 @@
   const KINDS = ["ent", "qty", "tim", "cut"];
 
   // Spans arrive sorted by start (longer first) and properly nested (see layout_spans).
-  function buildText(box, text, spans) {
+  function buildText(box, text, spans, labels) {
     const root = document.createDocumentFragment();
     const stack = [{ el: root, end: Infinity }];
     let pos = 0;
@@ -21,7 +21,7 @@
       if (s > pos) { parent.append(text.slice(pos, s)); pos = s; }
       const el = document.createElement("span");
       el.className = "hl " + KINDS[k];
-      el.title = label;
+      el.title = labels[label];
       parent.append(el);
       stack.push({ el: el, end: e });
     }
@@ -42,7 +42,7 @@
     det.querySelector(".text.clean").hidden = raw;
     if (box.dataset.done) return;
     const d = data(det);
-    if (raw) buildText(box, d.raw, d.rawSpans); else buildText(box, d.clean, d.spans);
+    if (raw) buildText(box, d.raw, d.rawSpans, d.labels); else buildText(box, d.clean, d.spans, d.labels);
     box.dataset.done = "1";
   }
 
