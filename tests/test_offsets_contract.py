@@ -27,7 +27,7 @@ def test_items_give_back_their_surface(name):
         assert clean[it["start"]:it["end"]] == it["text"]
         assert squash(raw[it["raw_start"]:it["raw_end"]]) == squash(it["text"])
     for ev in out["events"]:
-        assert clean[ev["start"]:ev["end"]].strip() == ev["text"]
+        assert clean[ev["start"]:ev["end"]] == ev["text"]  # exactly: no stray line break in the span
         assert ev["date"] and ev["trigger"] and ev["status"] in ("occurred", "planned", "reported")
     for t in out["times"]:
         assert t["type"] in ("DATE", "TIME", "DURATION", "SET")

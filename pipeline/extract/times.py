@@ -231,7 +231,10 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
             t = local[ev["time"]]
             if not t.anchored or t.value is None:
                 continue
-            s, e = ev["start"] + offset, ev["end"] + offset
+            sentence = text[ev["start"]:ev["end"]]
+            quote = sentence.strip()  # offsets of the quote itself: a sentence span can end in a line break
+            s = ev["start"] + offset + (len(sentence) - len(sentence.lstrip()))
+            e = s + len(quote)
             actors = []
             for a, b in ev["actors"]:
                 ent = mention_of.get((a + offset, b + offset))
@@ -244,7 +247,7 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
             qids = tuple(q.id for q in quantities if c0 <= q.start < c1)
             raw_start, raw_end = article.raw_span(s, e)
             events.append(Event(
-                id=content_id(article.article_id, "event", s, t.start), text=text[ev["start"]:ev["end"]].strip(),
+                id=content_id(article.article_id, "event", s, t.start), text=quote,
                 start=s, end=e, raw_start=raw_start, raw_end=raw_end, trigger=ev["trigger"], date=t.value,
                 start_date=t.start_date, end_date=t.end_date, actors=tuple(actors), quantities=qids,
                 status=status))
