@@ -16,6 +16,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/facts run corpus/ --db outputs/facts.duckdb
+	$(BIN)/facts report --db outputs/facts.duckdb --out outputs/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
