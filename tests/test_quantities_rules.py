@@ -66,7 +66,7 @@ def test_qualifiers(nlp, text, qualifier, low, high):
 
 @pytest.mark.parametrize("text, low, high, unit", [
     ("Tickets cost between $40 and $60.", 40, 60, "USD"),
-    ("Costs rose from $2 million to $486 million.", 2e6, 4.86e8, "USD"),
+    ("Prices range from $2 million to $486 million.", 2e6, 4.86e8, "USD"),
     ("Delivery takes 3-5 days.", 3, 5, "day"),
     ("It is 25 to 75 times cheaper.", 25, 75, "times"),
     ("Three to five engineers run the site.", 3, 5, "engineer"),
@@ -77,6 +77,27 @@ def test_ranges(nlp, text, low, high, unit):
     assert q["qualifier"] == "range" and q["value"] is None
     assert (q["low"], q["high"]) == (pytest.approx(low), pytest.approx(high))
     assert q["unit"] == unit
+
+
+@pytest.mark.parametrize("text, before, after, measure", [
+    ("Costs rose from $2 million to $486 million.", 2e6, 4.86e8, "Costs"),
+    ("Our market share plummeted from 80% to 10%.", 80, 10, "market share"),
+    ("Headcount fell from 1,200 to 950 last year.", 1200, 950, None),
+])
+def test_a_move_from_one_level_to_another_is_two_figures_not_a_range(nlp, text, before, after, measure):
+    qs = quantities(nlp, text)
+    assert [(q["value"], q["qualifier"]) for q in qs] == [(before, "exact"), (after, "exact")]
+    if measure:
+        assert all(q["measure"] == measure for q in qs), [q["measure"] for q in qs]
+
+
+@pytest.mark.parametrize("text, measure", [
+    ("The vendor, with annual revenue exceeding RMB 100 billion, halted production.", "annual revenue"),
+    ("It reported revenue, which topped $3 billion last year.", "revenue"),
+    ("MXChip recorded 121% revenue growth.", "revenue growth"),
+])
+def test_measure_of_a_clause_on_a_noun(nlp, text, measure):
+    assert one(nlp, text)["measure"] == measure
 
 
 def test_vague_amount_is_a_lower_bound(nlp):

@@ -313,7 +313,7 @@ class QuantityFinder:
         self._text, self._ents = text, list(doc.ents)
         cands = [self.widen(c, doc) for c in self.candidates(doc)]
         cands = [c for c in cands if self.is_quantity(c, doc)]
-        cands = [self.describe(c, doc) for c in _merge_ranges(cands, text)]
+        cands = [self.describe(c, doc) for c in _merge_ranges(cands, text, doc)]
         return [self._record(c, doc) for c in cands]
 
     def _record(self, c: Cand, doc: Doc) -> dict:
@@ -402,6 +402,11 @@ def _counted_noun(top: Token, doc: Doc, c: Cand) -> Token | None:
 def _measure(anchor: Token, lx: Lexicon) -> tuple[Token | None, Token | None]:
     """(the noun a money/percent/unit quantity measures, the verb of its clause)."""
     t = anchor
+    for _ in range(4):  # climb to the top of the amount: "RMB 100 billion", "80% to 10%" parsed as one phrase
+        if t.dep_ in ("compound", "nummod", "quantmod", "nmod") and t.head.i != t.i and _numeric(t.head, lx):
+            t = t.head
+        else:
+            break
     head = t.head
     if t.dep_ in ("compound", "nummod", "amod", "nmod", "quantmod", "npadvmod") and head.i > t.i \
             and head.pos_ == "NOUN" and not _numeric(head, lx):
@@ -431,7 +436,7 @@ def _measure(anchor: Token, lx: Lexicon) -> tuple[Token | None, Token | None]:
 
 
 def _numeric(t: Token, lx: Lexicon) -> bool:
-    return t.like_num or t.lower_ in lx.scales or t.lower_ in lx.vague or t.text in ("%", "$")
+    return t.like_num or t.lower_ in lx.scales or t.lower_ in lx.vague or t.text in ("%", "$") or t.text in lx.currencies
 
 
 def _is_clause_prep(doc: Doc, char: int, c: Cand) -> bool:
@@ -450,9 +455,15 @@ def _verb_of(t: Token) -> Token | None:
 
 
 def _nsubj(verb: Token) -> Token | None:
+    """The verb's subject; for a clause on a noun ('revenue exceeding $10 billion', 'revenue,
+    which topped $10 billion') the noun it describes."""
     for ch in verb.children:
         if ch.dep_ in ("nsubj", "nsubjpass"):
+            if ch.tag_ in ("WDT", "WP") and verb.dep_ == "relcl" and verb.head.pos_ == "NOUN":
+                return verb.head
             return ch
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+        return verb.head
     if verb.dep_ in ("conj", "xcomp", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         return _nsubj(verb.head)
     return None
@@ -462,7 +473,8 @@ def _phrase(t: Token) -> str:
     """A noun with its compounds and adjectives: 'revenue growth', 'net loss'."""
     if t.pos_ == "PRON":
         return None
-    left = [c for c in t.lefts if c.dep_ in ("compound", "amod") and c.i >= t.i - 3 and not c.like_num]
+    left = [c for c in t.lefts if c.dep_ in ("compound", "amod") and c.i >= t.i - 3 and not c.like_num
+            and c.pos_ not in ("SYM", "NUM") and c.text != "%"]
     words = [c.text for c in left if c.ent_type_ in ("", "PRODUCT") or c.pos_ != "PROPN"] + [t.text]
     return " ".join(words)
 
@@ -524,7 +536,16 @@ def _time_scope(sent: Span, c: Cand) -> str | None:
     return best[1] if best else None
 
 
-def _merge_ranges(cands: list[Cand], text: str) -> list[Cand]:
+def _moves_from(doc: Doc, text: str, start: int) -> bool:
+    """'fell from 80% to 10%': two levels, before and after, not a range."""
+    m = re.search(r"\bfrom\s*$", text[max(0, start - 12):start], re.I)
+    if m is None:
+        return False
+    tok = _token_at(doc, max(0, start - 12) + m.start())
+    return tok is not None and tok.head.lemma_.lower() in _INCREASE | _DECREASE
+
+
+def _merge_ranges(cands: list[Cand], text: str, doc: Doc) -> list[Cand]:
     out: list[Cand] = []
     for c in cands:
         prev = out[-1] if out else None
@@ -532,6 +553,9 @@ def _merge_ranges(cands: list[Cand], text: str) -> list[Cand]:
                 and _RANGE_SEP.match(text[prev.end:c.start]) and (prev.unit is None or c.unit is None or prev.unit == c.unit):
             sep = text[prev.end:c.start].strip()
             if sep in ("and", "or") and not re.search(r"\bbetween\s*$", text[max(0, prev.start - 10):prev.start], re.I):
+                out.append(c)
+                continue
+            if sep == "to" and _moves_from(doc, text, prev.start):
                 out.append(c)
                 continue
             low = prev.value
