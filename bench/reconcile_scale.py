@@ -75,7 +75,7 @@ def scaled_db(base: Path, out: Path, n_articles: int) -> int:
 def timed_reconcile(db: Path, fx: Path) -> float:
     con = store.connect(db)
     t0 = time.perf_counter()
-    reconcile(con, fx)
+    reconcile(con, fx, fx.parent / "units.toml")
     seconds = time.perf_counter() - t0
     con.close()
     return seconds

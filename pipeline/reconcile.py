@@ -23,6 +23,7 @@ import csv
 import gc
 import json
 import re
+import tomllib
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -88,8 +89,29 @@ def to_usd(amount: float | None, currency: str, year: int | None, fx: dict) -> f
     return amount * best[1]
 
 
-def measure_words(m: str | None) -> frozenset[str]:
-    return frozenset(w.rstrip("s") for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
+def load_synonyms(path: Path | None) -> dict[str, str]:
+    """Counted noun (singular) -> its group's name, from [count_synonyms] in units.toml."""
+    if path is None or not Path(path).exists():
+        return {}
+    with open(path, "rb") as fh:
+        groups = tomllib.load(fh).get("count_synonyms", {})
+    return {word.lower(): name.lower() for name, words in groups.items() for word in [name, *words]}
+
+
+def _singular(w: str) -> str:
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "xes", "ches", "shes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def measure_words(m: str | None, synonyms: dict[str, str] | None = None) -> frozenset[str]:
+    syn = synonyms or {}
+    words = (_singular(w) for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
+    return frozenset(syn.get(w, w) for w in words)
 
 
 def _words(it: Item) -> frozenset[str]:
@@ -112,9 +134,9 @@ def _canonical(it: Item, fx: dict) -> tuple[float | None, float | None, float | 
     return it.value, it.low, it.high
 
 
-def _bounds(it: Item, fx: dict) -> tuple[float, float, float]:
-    """(lowest, highest, tolerance) the item allows."""
-    v, lo, hi = _canonical(it, fx)
+def _bounds(it: Item, fx: dict, convert: bool = True) -> tuple[float, float, float]:
+    """(lowest, highest, tolerance) the item allows, in USD for money unless convert is false."""
+    v, lo, hi = _canonical(it, fx) if convert else (it.value, it.low, it.high)
     tol = APPROX_TOLERANCE if it.qualifier == "approx" else TOLERANCE
     inf = float("inf")
     if it.qualifier == "range":
@@ -137,11 +159,13 @@ def _item_bounds(it: Item, fx: dict) -> tuple[tuple[float, float, float], bool]:
 
 
 def values_compatible(a: Item, b: Item, fx: dict) -> bool:
+    if _bare(a) != _bare(b) and {a.family, b.family} == {None, "currency"}:
+        return _overlap(_bounds(a, fx, False), _bounds(b, fx, False))  # "a net loss of 1 billion" and "RMB 1 billion"
     if a.family != b.family or (a.family not in ("currency",) and (a.unit or "").lower() != (b.unit or "").lower()):
         return False
     (ba, ca), (bb, cb) = _item_bounds(a, fx), _item_bounds(b, fx)
     if a.family == "currency" and not (ca and cb):
-        return a.unit == b.unit and _overlap(_bounds(a, {}), _bounds(b, {}))
+        return a.unit == b.unit and _overlap(_bounds(a, fx, False), _bounds(b, fx, False))
     return _overlap(ba, bb)
 
 
@@ -153,6 +177,12 @@ def _overlap(x: tuple[float, float, float], y: tuple[float, float, float]) -> bo
         return True
     scale = max(abs(lo), abs(hi), 1e-12)
     return (lo - hi) / scale <= tol
+
+
+def _bare(it: Item) -> bool:
+    """A scaled amount with no unit ("a net loss of 1 billion"): a translation or a writer
+    left the currency out; it may be compared with money figures of the same subject."""
+    return it.kind == "quantity" and it.unit is None and it.family is None and bool(it.extra.get("scale"))
 
 
 class _Union:
@@ -172,17 +202,45 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def load_items(con: duckdb.DuckDBPyConnection) -> list[Item]:
+class _Clusters(_Union):
+    """Union-find over items that knows each cluster's articles. A weak link (the same figure
+    in alike sentences) never joins two clusters that one article already keeps apart:
+    "GPT-4o charges $15 for output; Claude, $15 for input" are two facts in each translation."""
+
+    def __init__(self, items: list[Item]) -> None:
+        super().__init__()
+        self.articles: dict[str, set[str]] = {it.id: {it.article_id} for it in items}
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        super().union(ra, rb)
+        root, other = (ra, rb) if self.find(ra) == ra else (rb, ra)
+        small, large = sorted((self.articles.pop(root), self.articles.pop(other)), key=len)
+        large |= small
+        self.articles[root] = large
+
+    def union_apart(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb and not (self.articles[ra] & self.articles[rb]):
+            self.union(ra, rb)
+
+
+def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None = None) -> list[Item]:
+    """Quantities and dated events as Items; counted units and measure words through the synonyms."""
+    syn = synonyms or {}
     rows = con.execute("""
         SELECT q.quantity_id, q.article_id,
                (SELECT any_value(m.entity_id) FROM mentions m WHERE m.article_entity_id = q.subject_entity_id),
                coalesce(q.measure, ''), q.value, q.low, q.high, q.unit, q.unit_family, q.qualifier, q.time_scope,
-               q.text, q.start_char, q.end_char, year(a.published), q.sentence
+               q.text, q.start_char, q.end_char, year(a.published), q.sentence, q.scale
         FROM quantities q JOIN articles a USING (article_id)
         ORDER BY q.article_id, q.start_char""").fetchall()
-    items = [Item(r[0], r[1], "quantity", r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or "exact", r[10],
+    items = [Item(r[0], r[1], "quantity", r[2], r[3], r[4], r[5], r[6],
+                  syn.get(r[7].lower(), r[7]) if r[7] and r[8] == "count" else r[7], r[8], r[9] or "exact", r[10],
                   r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
-                  {"sent": measure_words(r[15])})
+                  {"sent": measure_words(r[15], syn), "mw": measure_words(r[3], syn), "scale": r[16]})
              for r in rows]
     for r in con.execute("""
         SELECT e.event_id, e.article_id, e.trigger, e.actors, e.date, e.start_date, e.end_date, e.text,
@@ -228,8 +286,15 @@ def _blocks(it: Item) -> list[tuple]:
         return [("event", it.measure, actor) for actor in sorted(it.extra["actors"])]
     if it.entity_id is None:
         words = sorted(_words(it))
-        return [("quantity", "measure:" + " ".join(words), it.family, it.scope or "")] if words else []
-    return [("quantity", it.entity_id, it.family, it.scope or "")]
+        if not words:
+            return []
+        subject = "measure:" + " ".join(words)
+    else:
+        subject = it.entity_id
+    blocks = [("quantity", subject, it.family, it.scope or "")]
+    if _bare(it):  # also among the money figures of its subject
+        blocks.append(("quantity", subject, "currency", it.scope or ""))
+    return blocks
 
 
 def _block(it: Item) -> tuple | None:
@@ -251,7 +316,7 @@ def _events_alike(a: Item, b: Item) -> tuple[bool, bool]:
     return inside, disjoint and len(shared) >= 2
 
 
-def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
+def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | None = None) -> dict[str, int]:
     """Rebuild facts, fact_sources, conflicts and article_links from the stored items.
 
     The cyclic garbage collector is paused meanwhile: the items make no cycles, and its
@@ -260,15 +325,15 @@ def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _reconcile(con, fx_path)
+        return _reconcile(con, fx_path, load_synonyms(units_path))
     finally:
         if enabled:
             gc.enable()
 
 
-def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
+def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str, str]) -> dict[str, int]:
     fx = load_fx(fx_path)
-    items = load_items(con)
+    items = load_items(con, synonyms)
     blocks: dict[tuple, list[Item]] = defaultdict(list)
     by_value: dict[str, list[tuple[float, Item]]] = defaultdict(list)
     for it in items:
@@ -277,7 +342,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
         unit_value = _value_of(it, fx)
         if unit_value is not None:
             by_value[unit_value[0]].append((unit_value[1], it))
-    uf = _Union()
+    uf = _Clusters(items)
     conflicts: list[tuple[Item, Item, str]] = []
     for key, members in blocks.items():
         if key[0] == "event":
@@ -304,7 +369,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
                     break
                 if a.article_id != b.article_id and (measures_alike(a, b) or _sentences_alike(a, b)) \
                         and values_compatible(a, b, fx):
-                    uf.union(a.id, b.id)
+                    uf.union_apart(a.id, b.id)
     for it in items:
         uf.find(it.id)
     groups: dict[str, list[Item]] = defaultdict(list)
@@ -316,7 +381,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path) -> dict[str, int]:
     fact_of: dict[str, str] = {}
     facts, sources = [], []
     for members in groups.values():
-        rep = min(members, key=lambda m: (m.article_id, m.start))
+        rep = min(members, key=lambda m: (m.unit is None, m.article_id, m.start))  # a stated unit over a bare amount
         fid = content_id("fact", rep.kind, _block(rep), ",".join(sorted(m.id for m in members)[:1]))
         for m in members:
             fact_of[m.id] = fid

@@ -188,7 +188,7 @@ def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
         _store_errors(con, summary)
         summary.rows["entities"] = store.refresh_entities(con)
         if summary.new or summary.replaced or store.needs_reconcile(con):
-            summary.rows.update(reconcile(con, settings.config_dir / "fx_rates.csv"))
+            summary.rows.update(reconcile(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml"))
             store.mark_reconciled(con)
         store.finish_run(con, summary.run_id, summary.status, summary.counts, summary.rows)
         con.execute("CHECKPOINT")

@@ -6,16 +6,17 @@ import duckdb
 import pytest
 
 from conftest import invoke
-from pipeline.reconcile import Item, values_compatible, load_fx
+from pipeline.reconcile import Item, values_compatible, load_fx, load_synonyms, measure_words
 from pipeline.config import load_settings
 from pipeline.runner import run_batch
 
 FX = load_fx(load_settings().config_dir / "fx_rates.csv")
+SYNONYMS = load_synonyms(load_settings().config_dir / "units.toml")
 
 
-def item(value=None, unit="USD", family="currency", qualifier="exact", low=None, high=None, year=2024):
+def item(value=None, unit="USD", family="currency", qualifier="exact", low=None, high=None, year=2024, scale=None):
     return Item("i", "a", "quantity", "e", "revenue", value, low, high, unit, family, qualifier, None, "", 0, 0,
-                year, {})
+                year, {"scale": scale})
 
 
 @pytest.mark.parametrize("a, b, ok", [
@@ -26,9 +27,26 @@ def item(value=None, unit="USD", family="currency", qualifier="exact", low=None,
     (item(173e6), item(1.73e9), False),
     (item(low=0.12, high=0.15, unit="percent", family="percent", qualifier="range"), item(0.13, "percent", "percent"), True),
     (item(20, "percent", "percent"), item(20, "GPU", "count"), False),
+    # an amount whose currency a translation left out: the same number, not converted
+    (item(1e9, None, None, scale="billion"), item(1e9, "CNY"), True),
+    (item(8e8, None, None, "approx", scale="million"), item(8e8, "CNY"), True),
+    (item(1e9, None, None, scale="billion"), item(7e9, "CNY"), False),
+    (item(1e9, None, None), item(1e9, "CNY"), False),  # a plain number with no scale word is not an amount
 ])
 def test_value_compatibility(a, b, ok):
     assert values_compatible(a, b, FX) is ok
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("40,000 enterprises", "companies", True),
+    ("3,200 institutions", "organizations", True),
+    ("businesses", "firms", True),
+    ("users", "customers", False),
+    ("employees", "partners", False),
+])
+def test_count_synonyms_meet_in_measure_words(a, b, same):
+    wa, wb = measure_words(a, SYNONYMS), measure_words(b, SYNONYMS)
+    assert bool(wa & wb) is same, (wa, wb)
 
 
 A = ("Siemens buys Varian\n\nOn March 3, 2021, Siemens acquired Varian for $16.4 billion, the company said in Munich. "
@@ -72,7 +90,7 @@ def test_corpus_translations_merge_and_are_one_independent_source(corpus_db):
     con.close()
     share = twinned / n003
     print(f"\nshare of 003's quantities merged with a 004 twin: {twinned}/{n003} = {share:.3f}")
-    assert share >= 0.85
+    assert share >= 0.9
     assert link == [("restatement",)]
     assert both[1] >= 2
 
