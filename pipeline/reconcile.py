@@ -221,9 +221,11 @@ class _Clusters(_Union):
         large |= small
         self.articles[root] = large
 
-    def union_apart(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb and not (self.articles[ra] & self.articles[rb]):
+    def union_apart(self, a: Item, b: Item) -> None:
+        """Union unless a's article already has an item in b's cluster or b's in a's: O(1),
+        where comparing whole article sets grew with the clusters."""
+        ra, rb = self.find(a.id), self.find(b.id)
+        if ra != rb and a.article_id not in self.articles[rb] and b.article_id not in self.articles[ra]:
             self.union(ra, rb)
 
 
@@ -369,7 +371,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
                     break
                 if a.article_id != b.article_id and (measures_alike(a, b) or _sentences_alike(a, b)) \
                         and values_compatible(a, b, fx):
-                    uf.union_apart(a.id, b.id)
+                    uf.union_apart(a, b)
     for it in items:
         uf.find(it.id)
     groups: dict[str, list[Item]] = defaultdict(list)
