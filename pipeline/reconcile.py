@@ -369,6 +369,9 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
             for y, b in ranked[i + 1:i + 1 + WINDOW]:
                 if y > x * (1 + APPROX_TOLERANCE):
                     break
+                if a.entity_id and b.entity_id and a.entity_id != b.entity_id and not _sentences_alike(a, b):
+                    continue  # one figure said of two named subjects in unlike sentences: DeepSeek V4's and
+                    # China Telecom's trillion parameters (a translation may name its subject otherwise: alike sentences)
                 if a.article_id != b.article_id and (measures_alike(a, b) or _sentences_alike(a, b)) \
                         and values_compatible(a, b, fx):
                     uf.union_apart(a, b)
