@@ -359,6 +359,8 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
             if a.article_id == b.article_id or not measures_alike(a, b):
                 continue  # one article states a figure once; repeats inside it are not sources
             if values_compatible(a, b, fx):
+                if _needs_alike_sentences(a, b) and not _sentences_alike(a, b):
+                    continue
                 uf.union(a.id, b.id)
             elif a.entity_id and a.family == b.family and (a.unit == b.unit or a.family == "currency") \
                     and _head(a) == _head(b) and _sentences_alike(a, b):
@@ -372,6 +374,8 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
                 if a.entity_id and b.entity_id and a.entity_id != b.entity_id and not _sentences_alike(a, b):
                     continue  # one figure said of two named subjects in unlike sentences: DeepSeek V4's and
                     # China Telecom's trillion parameters (a translation may name its subject otherwise: alike sentences)
+                if _needs_alike_sentences(a, b) and not _sentences_alike(a, b):
+                    continue
                 if a.article_id != b.article_id and (measures_alike(a, b) or _sentences_alike(a, b)) \
                         and values_compatible(a, b, fx):
                     uf.union_apart(a, b)
@@ -415,6 +419,18 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
     _write(con, facts, sources, conflict_rows, links)
     return {"facts": len(facts), "fact_sources": len(sources), "conflicts": len(conflict_rows),
             "article_links": len(links)}
+
+
+_OPEN = ("more_than", "at_least", "less_than", "at_most")
+
+
+def _needs_alike_sentences(a: Item, b: Item) -> bool:
+    """An open bound beside an exact figure, with no named subject in common: "hundreds of
+    thousands of units" (ordered chips) fits "100,000 units" (a year's servers) and says
+    nothing of it. Such a pair is one fact only when the sentences say alike things."""
+    if a.entity_id and a.entity_id == b.entity_id:
+        return False
+    return (a.qualifier in _OPEN) != (b.qualifier in _OPEN) and "range" not in (a.qualifier, b.qualifier)
 
 
 def _head(it: Item) -> str:
