@@ -28,7 +28,7 @@ from .textmap import MappedText
 
 _FTFY = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_line_breaks=False,
                             normalization="NFC", explain=False)
-_NON_ASCII_LINE = re.compile(r"[^\n]*[^\x00-\x7f][^\n]*")
+_NON_ASCII_LINE = re.compile(r"(?m)^(?=[^\n]*[^\x00-\x7f])[^\n]*")  # anchored: no quadratic backtracking on ASCII lines
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
 # Runs of horizontal space other than one plain space (the common case matches nothing, so costs nothing).
 _H_SPACE = re.compile(r" [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*")

@@ -39,8 +39,24 @@ def script_of(ch: str) -> str | None:
     return name.split(" ", 1)[0].lower() or "other"
 
 
+def _latin_class() -> str:
+    """A regex class of exactly the letters script_of calls latin."""
+    cps = [o for o in [*range(0x250), *range(0x1E00, 0x1F00)] if chr(o).isalpha()]
+    return "".join(re.escape(chr(o)) for o in cps)
+
+
+_LATIN = re.compile(f"[{_latin_class()}]")
+_LATIN_OR_ASCII = re.compile(f"[{_latin_class()}\x00-\x7f]+")
+
+
 def script_counts(text: str) -> Counter:
-    return Counter(s for s in map(script_of, text) if s)
+    """Letters per script. Latin letters are counted by one regex; only what is left (other
+    scripts, punctuation beyond ASCII) goes through script_of character by character."""
+    counts = Counter(s for s in map(script_of, _LATIN_OR_ASCII.sub("", text)) if s)
+    latin = len(_LATIN.findall(text))
+    if latin:
+        counts["latin"] += latin
+    return counts
 
 
 def main_script(text: str) -> str | None:

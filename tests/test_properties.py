@@ -73,3 +73,26 @@ def test_every_body_word_maps_back_to_its_surface(raw):
             if start >= 0:
                 a, b = art.raw_span(start, start + len(word))
                 assert doc.raw_text[a:b] == word
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(ARTICLE_LIKE)
+def test_non_ascii_line_pattern_finds_exactly_the_lines_with_a_non_ascii_character(text):
+    from pipeline.normalize import _NON_ASCII_LINE
+
+    want, pos = [], 0
+    for line in text.split("\n"):
+        if any(ord(c) > 0x7F for c in line):
+            want.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    assert [m.span() for m in _NON_ASCII_LINE.finditer(text)] == want
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.one_of(ARTICLE_LIKE, st.text(max_size=200)))
+def test_script_counts_agree_with_counting_letter_by_letter(text):
+    from collections import Counter
+
+    from pipeline.scripts import script_counts, script_of
+
+    assert script_counts(text) == Counter(s for s in map(script_of, text) if s)
