@@ -21,6 +21,7 @@ from .entities import entities_from_docs  # also registers the facts_* factories
 from .quantities import quantities_from_docs
 from .times import times_from_docs
 from .gazetteer import load_gazetteer
+from .doctext import make_doc
 
 
 def resolve_model(settings: Settings) -> str:
@@ -104,7 +105,8 @@ def _extract_group(nlp: Language, group: list[Article], settings: Settings, bs: 
               for offset, piece in chunk_text(art.clean_text, max_chars)]
     per_article: list[list[tuple[Doc, int]]] = [[] for _ in group]
     with nlp.memory_zone():
-        for doc, (k, offset) in nlp.pipe(pieces, as_tuples=True, batch_size=bs):
+        docs = ((make_doc(nlp, piece), ctx) for piece, ctx in pieces)
+        for doc, (k, offset) in nlp.pipe(docs, as_tuples=True, batch_size=bs):
             per_article[k].append((doc, offset))
         suffixes = org_suffixes_of(nlp)
         return [to_records(art, docs, settings, suffixes) for art, docs in zip(group, per_article)]

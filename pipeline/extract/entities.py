@@ -22,6 +22,7 @@ from ..records import Article, Entity, Mention, content_id
 from ..scripts import foreign_share, main_script
 from ..names import entity_key
 from .canonical import MODEL_CODE, MentionIn, canonicalize
+from .doctext import doc_text
 
 _CODE_LABELS = {"ORG", "PERSON", "GPE", "LOC", "NORP", "WORK_OF_ART", "FAC", "PRODUCT"}
 # Only names are repaired; numeric labels (DATE, MONEY, CARDINAL...) are left to
@@ -40,7 +41,7 @@ class EntityCleanup:
         self.foreign_share = foreign_share
 
     def __call__(self, doc: Doc) -> Doc:
-        main = main_script(doc.text[:5000])
+        main = main_script(doc_text(doc)[:5000])
         spans = [s for ent in doc.ents for s in self.repair(ent, main)]
         doc.ents = filter_spans(spans)
         return doc

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Entity, Quantity, content_id
 from .units import Lexicon, load_lexicon
+from .doctext import doc_text
 
 _NUM = re.compile(
     r"(?<![\w.,/:])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([A-Za-z×]{1,5})?(?![\w/:]|[.,]\d)")
@@ -79,7 +80,7 @@ class QuantityFinder:
 
     # -- 1. candidates ----------------------------------------------------
     def candidates(self, doc: Doc) -> list[Cand]:
-        text = doc.text
+        text = doc_text(doc)
         out: list[Cand] = []
         for m in _NUM.finditer(text):
             if _GLUED_NAME.search(text[max(0, m.start() - 2):m.start()]):
@@ -216,7 +217,7 @@ class QuantityFinder:
                         and "." not in raw and not c.currency and c.unit_family in (None, "count"):
                     return False  # "Ascend 950 super nodes": the number continues the product name
         if c.kind == "scale_noun":
-            return tok is None or not any(e.start <= tok.i < e.end and e.label_ in _NAME_LABELS for e in doc.ents)
+            return tok is None or not any(e.start <= tok.i < e.end and e.label_ in _NAME_LABELS for e in self._ents)
         if c.kind == "words":
             last = _token_at(doc, c.num_end - 1)
             if last is not None and last.i != (tok.i if tok is not None else -1) and last.like_num:
@@ -309,7 +310,7 @@ class QuantityFinder:
     def find(self, doc: Doc) -> list[dict]:
         """All quantities of a doc. doc.text and doc.ents are rebuilt on every access in spaCy,
         so they are read once here and shared by the steps below."""
-        text = doc.text
+        text = doc_text(doc)
         self._text, self._ents = text, list(doc.ents)
         cands = [self.widen(c, doc) for c in self.candidates(doc)]
         cands = [c for c in cands if self.is_quantity(c, doc)]
@@ -593,7 +594,7 @@ def quantities_from_docs(article: Article, docs: list[tuple[Doc, int]], entities
     by_span = {(m.start, m.end): e.id for e in entities for m in e.mentions}
     out = []
     for doc, offset in docs:
-        text = doc.text
+        text = doc_text(doc)
         for q in doc._.facts_quantities or ():
             start, end = q["start"] + offset, q["end"] + offset
             raw_start, raw_end = article.raw_span(start, end)

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Entity, Event, Quantity, TimeExpr, content_id
 from .timexpr import FINDER, Parsed, Resolved, parse, resolve
+from .doctext import doc_text
 
 _NAMES = {"ORG", "PERSON", "GPE", "PRODUCT", "NORP", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
 _SPECIFIC = {"iso_date", "mdy", "dmy", "md", "dm", "month_year", "quarter_year", "half_year", "half_rel",
@@ -41,7 +42,7 @@ class TimeFinder:
         _set_ext("facts_times")
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # (spaCy rebuilds doc.text and doc.ents on each access: read once)
+        text = doc_text(doc)  # (spaCy rebuilds doc.text and doc.ents on each access: read once)
         ents = list(doc.ents)
         found: list[tuple[int, int, Parsed]] = []
         for m in FINDER.finditer(text):
@@ -201,7 +202,7 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
     events: list[Event] = []
     mention_of = {(m.start, m.end): e for e in entities for m in e.mentions}
     for doc, offset in docs:
-        text = doc.text
+        text = doc_text(doc)
         resolved: list[tuple[int, Resolved]] = []
         local: list[TimeExpr] = []
         for a, b, p in doc._.facts_times or ():
