@@ -439,25 +439,30 @@ def _head(it: Item) -> str:
 
 
 def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]]) -> list[dict]:
-    """Near-duplicates by MinHash LSH; restatements/translations by shared facts."""
+    """Near-duplicates by MinHash LSH (each copy linked to its group's first article);
+    restatements/translations by shared facts."""
     from datasketch import MinHash, MinHashLSH
 
     texts = con.execute("SELECT article_id, clean_text FROM articles ORDER BY article_id").fetchall()
+    # Only the first article of each group of near-duplicates goes into the index; each later copy
+    # is linked to the closest of them. A story syndicated k times gives k - 1 links, not k^2 / 2,
+    # and each query meets representatives only.
     lsh = MinHashLSH(threshold=DUPLICATE_JACCARD, num_perm=64)
-    sigs = {}
+    reps: dict[str, MinHash] = {}
+    links: dict[tuple[str, str], dict] = {}
     for aid, text in texts:
         words = re.findall(r"\w+", text.lower())
         mh = MinHash(num_perm=64, seed=1, hashfunc=zlib.crc32)  # crc32: 4x cheaper than sha1, enough here
         mh.update_batch([" ".join(words[i:i + SHINGLE]).encode("utf-8")
                          for i in range(max(1, len(words) - SHINGLE + 1))])
-        sigs[aid] = mh
-        lsh.insert(aid, mh)
-    links: dict[tuple[str, str], dict] = {}
-    for aid, mh in sigs.items():
-        for other in lsh.query(mh):
-            if other > aid:
-                links[(aid, other)] = {"article_id_a": aid, "article_id_b": other, "kind": "duplicate",
-                                       "similarity": float(mh.jaccard(sigs[other]))}
+        scored = sorted(((mh.jaccard(reps[r]), r) for r in lsh.query(mh)), key=lambda x: (-x[0], x[1]))
+        if scored and scored[0][0] >= DUPLICATE_JACCARD:
+            similarity, rep = scored[0]
+            links[(rep, aid)] = {"article_id_a": rep, "article_id_b": aid, "kind": "duplicate",
+                                 "similarity": float(similarity)}
+        else:
+            reps[aid] = mh
+            lsh.insert(aid, mh)
     facts_per_article: dict[str, set[str]] = defaultdict(set)
     shared: dict[tuple[str, str], int] = defaultdict(int)
     for gid, members in groups.items():
@@ -469,7 +474,10 @@ def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]])
         for i, a in enumerate(arts):
             for b in arts[i + 1:]:
                 shared[(a, b)] += 1
+    copies = _article_components(list(links.values()))  # copies of one text share all facts: no pair links
     for (a, b), n in shared.items():
+        if copies.get(a, a) == copies.get(b, b):
+            continue
         smaller = min(len(facts_per_article[a]), len(facts_per_article[b]))
         if smaller and n >= RESTATEMENT_MIN and n / smaller >= RESTATEMENT_SHARE and (a, b) not in links:
             links[(a, b)] = {"article_id_a": a, "article_id_b": b, "kind": "restatement", "similarity": n / smaller}

@@ -117,3 +117,31 @@ def test_translations_that_disagree_on_a_figure_are_flagged(corpus_db):
     con.close()
     pairs = [{qa, qb} for reason, qa, qb in rows if reason == "value"]
     assert {"$173 million", "$1.73 billion"} in pairs, rows
+
+
+def test_syndicated_copies_link_to_one_article_and_count_as_one_source(tmp_path):
+    """Four copies of one wire story (each outlet adds its own line) and one unrelated story:
+    each copy is linked once, to the first, and the facts they state have one independent source."""
+    story = ("Acme Robotics said on Tuesday that it had raised $120 million in a funding round led by Northwind "
+             "Capital, valuing the company at $2.4 billion. The startup, founded in 2019 in Pittsburgh, makes "
+             "warehouse robots and employs about 450 people. Its revenue grew 85% last year to $64 million, "
+             "chief executive Dana Whitfield told reporters, and it plans to open a factory in Ohio that will "
+             "employ 300 workers. Acme's robots are used by 40 retailers across North America, the company "
+             "said, and the new money will pay for research into picking arms and for hiring engineers.\n")
+    other = ("Harbor City council approved a budget of $310 million for the coming year on Monday, including "
+             "$45 million for road repairs and $12 million for two new libraries, officials said.\n")
+    (tmp_path / "in").mkdir()
+    for k, outlet in enumerate(["Daily Ledger", "Metro Times", "Valley Post", "Coastal Herald"]):
+        (tmp_path / "in" / f"copy{k}.txt").write_text(f"Acme Robotics raises $120 million\n\nBy {outlet} staff\n\n{story}")
+    (tmp_path / "in" / "other.txt").write_text(f"Harbor City passes its budget\n\n{other}")
+    db = tmp_path / "s.duckdb"
+    run_batch([tmp_path / "in"], db, load_settings(), workers=1)
+    con = duckdb.connect(str(db), read_only=True)
+    links = con.execute("SELECT article_id_a, article_id_b, kind FROM article_links").fetchall()
+    copies = {a for (a,) in con.execute("SELECT article_id FROM articles WHERE path LIKE '%copy%'").fetchall()}
+    funding = con.execute("""SELECT n_sources, n_independent_sources FROM facts f
+        WHERE fact_id IN (SELECT fact_id FROM fact_sources WHERE quote = '$120 million')""").fetchall()
+    con.close()
+    assert len(links) == 3 and {k for _, _, k in links} == {"duplicate"}, links
+    assert len({a for a, _, _ in links}) == 1 and {b for _, b, _ in links} | {links[0][0]} == copies
+    assert (4, 1) in funding, funding
