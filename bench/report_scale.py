@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -81,7 +82,11 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "base.duckdb"
-        shutil.copy(args.base, base)  # never open the user's database for writing
+        if args.base.exists():
+            shutil.copy(args.base, base)  # never open the user's database for writing
+        else:  # no `make run` yet: make the base from corpus/ here
+            subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(ROOT / "corpus"), "--db", str(base)],
+                           cwd=ROOT, check=True, capture_output=True)
         small, large = measure(base, args.small, Path(tmp)), measure(base, args.large, Path(tmp))
     ratio = large["articles"] / small["articles"]
     result = {"small": small, "large": large,

@@ -245,3 +245,37 @@ def test_hostile_article_does_not_run_in_the_browser(tmp_path, browser, settings
     assert result["pwned"] is None
     assert "<script>window.pwned = 1; alert(1)</script>" in result["text"]
     assert browser.console_errors() == []
+
+
+def test_long_tables_show_a_page_of_rows_and_sort_all_of_them(corpus_db, tmp_path, browser):
+    """A corpus with more facts than a page: 200 rows drawn, the rest kept for sorting and 'show all'."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from report_scale import multiply
+
+    db = tmp_path / "x3.duckdb"
+    multiply(corpus_db, db, 3)
+    html = write_report(db, tmp_path / "x3.html")
+    browser.open(html.resolve().as_uri())
+    state = """(() => {
+        const rows = [...document.querySelectorAll('#facts tbody tr')];
+        const shown = rows.filter(r => getComputedStyle(r).display !== 'none');
+        const btn = document.querySelector('#facts button.show-all');
+        return {rows: rows.length, shown: shown.length, button: btn ? btn.textContent : null,
+                first: shown.length ? shown[0].rowIndex : null};
+    })()"""
+    before = browser.js(state)
+    assert before["rows"] > 400 and before["shown"] == 200 and "Show all" in before["button"], before
+    values = browser.js("""(() => {
+        document.querySelector('#facts thead th').click();
+        return [...document.querySelectorAll('#facts tbody tr')].map(r => r.cells[0].dataset.sort)
+            .filter(v => v !== '').map(Number);
+    })()""")
+    assert values == sorted(values) and len(values) > 200
+    assert browser.js(state)["shown"] == 200
+    after = browser.js("(() => { document.querySelector('#facts button.show-all').click(); return 0; })()")
+    assert after == 0
+    final = browser.js(state)
+    assert final["shown"] == final["rows"] and final["button"] is None, final
+    assert browser.console_errors() == []
