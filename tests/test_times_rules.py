@@ -69,6 +69,20 @@ def test_later_counts_from_the_last_explicit_date():
     assert r.value == "2021"
 
 
+@pytest.mark.parametrize("text, value", [
+    ("Twenty-three days later", "2018-05-09"),
+    ("twenty three days later", "2018-05-09"),
+    ("fourteen days later", "2018-04-30"),
+    ("four days later", "2018-04-20"),
+])
+def test_number_words_of_any_size_count_the_offset(text, value):
+    """'Twenty-three days later' was read as 'three days later' (compound number words)."""
+    from pipeline.extract.timexpr import FINDER
+
+    assert FINDER.search(text).group(0) == text
+    assert resolve(parse(text), PUB, previous=date(2018, 4, 16)).value == value
+
+
 @pytest.mark.parametrize("text, type_, value", [
     ("58 days", "DURATION", "P58D"),
     ("seven years", "DURATION", "P7Y"),

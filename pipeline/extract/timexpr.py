@@ -18,13 +18,18 @@ from datetime import date
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
-NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-                "thirty": 30, "forty": 40, "fifty": 50, "several": None, "few": None, "a few": None}
+_ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS = {"a": 1, "an": 1, **{w: i + 1 for i, w in enumerate(_ONES)}, **{w: 20 + 10 * i for i, w in enumerate(_TENS)},
+                "several": None, "few": None, "a few": None}
 UNIT_CODES = {"year": "Y", "month": "M", "week": "W", "day": "D", "hour": "H", "minute": "M", "second": "S",
               "decade": "DE", "quarter": "Q"}
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_NUM = r"(?:\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|several|a few)"
+_WORDS = lambda ws: "|".join(sorted(ws, key=len, reverse=True))  # noqa: E731  (longest first: "fourteen" before "four")
+# "twenty-three", "twenty three", "fourteen", "a few"
+_NUM = (rf"(?:\d+(?:\.\d+)?|(?:{_WORDS(_TENS)})(?:[-\s](?:{_WORDS(_ONES[:9])}))?|{_WORDS(_ONES)}"
+        r"|a|an|several|a few)")
 _UNIT = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|quarters?)"
 _Y = r"(?:1[89]|20)\d{2}"
 
@@ -82,6 +87,9 @@ def _num(s: str | None) -> float | None:
     if s in NUMBER_WORDS:
         v = NUMBER_WORDS[s]
         return float(v) if v is not None else None
+    parts = re.split(r"[-\s]+", s)
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _ONES[:9]:  # "twenty-three"
+        return float(NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]])
     try:
         return float(s)
     except ValueError:
