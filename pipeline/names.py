@@ -1,4 +1,4 @@
-"""Name keys: how two surface forms of a name are compared, everywhere in facts."""
+"""Name keys: how two surface forms of a name (or of a counted noun) are compared, everywhere in facts."""
 
 from __future__ import annotations
 
@@ -26,3 +26,22 @@ def display_name(surface: str) -> str:
     if s.endswith(".") and "." in stripped:  # an abbreviation: U.S., Inc.
         stripped += "."
     return re.sub(r"\s+", " ", stripped)
+
+
+def singular(word: str) -> str:
+    """A counted noun in the singular: 'GPUs' -> 'GPU', 'companies' -> 'company' (acronyms kept)."""
+    w = word.strip()
+    if " " in w:
+        head, last = w.rsplit(" ", 1)
+        return f"{head} {singular(last)}"
+    if w.isupper() and w.endswith("S") is False and len(w) > 1:
+        return w
+    if re.match(r"^[A-Z0-9]{2,}s$", w):  # GPUs -> GPU
+        return w[:-1]
+    lw = w.lower()
+    for suf, rep in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
+        if lw.endswith(suf) and len(lw) > len(suf) + 1:
+            return lw[: -len(suf)] + rep
+    if lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3:
+        return lw[:-1]
+    return lw

@@ -34,7 +34,7 @@ from typing import Iterator
 import duckdb
 import pyarrow as pa
 
-from .names import entity_key
+from .names import entity_key, singular
 from .records import content_id
 
 _STOP = {"the", "of", "and", "a", "an", "in", "for", "to", "on", "by", "with", "its", "their", "per", "total",
@@ -98,19 +98,9 @@ def load_synonyms(path: Path | None) -> dict[str, str]:
     return {word.lower(): name.lower() for name, words in groups.items() for word in [name, *words]}
 
 
-def _singular(w: str) -> str:
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    if w.endswith(("sses", "xes", "ches", "shes")):
-        return w[:-2]
-    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
-        return w[:-1]
-    return w
-
-
 def measure_words(m: str | None, synonyms: dict[str, str] | None = None) -> frozenset[str]:
     syn = synonyms or {}
-    words = (_singular(w) for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
+    words = (singular(w) for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
     return frozenset(syn.get(w, w) for w in words)
 
 
@@ -371,13 +361,9 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
             for y, b in ranked[i + 1:i + 1 + WINDOW]:
                 if y > x * (1 + APPROX_TOLERANCE):
                     break
-                if a.entity_id and b.entity_id and a.entity_id != b.entity_id and not _sentences_alike(a, b):
-                    continue  # one figure said of two named subjects in unlike sentences: DeepSeek V4's and
-                    # China Telecom's trillion parameters (a translation may name its subject otherwise: alike sentences)
-                if _needs_alike_sentences(a, b) and not _sentences_alike(a, b):
+                if a.article_id == b.article_id or (_needs_alike_sentences(a, b) and not _sentences_alike(a, b)):
                     continue
-                if a.article_id != b.article_id and (measures_alike(a, b) or _sentences_alike(a, b)) \
-                        and values_compatible(a, b, fx):
+                if (measures_alike(a, b) or _sentences_alike(a, b)) and values_compatible(a, b, fx):
                     uf.union_apart(a, b)
     for it in items:
         uf.find(it.id)
@@ -425,11 +411,16 @@ _OPEN = ("more_than", "at_least", "less_than", "at_most")
 
 
 def _needs_alike_sentences(a: Item, b: Item) -> bool:
-    """An open bound beside an exact figure, with no named subject in common: "hundreds of
-    thousands of units" (ordered chips) fits "100,000 units" (a year's servers) and says
-    nothing of it. Such a pair is one fact only when the sentences say alike things."""
+    """Pairs that are one fact only when their sentences say alike things:
+    - one figure said of two named subjects: DeepSeek V4's and China Telecom's trillion
+      parameters (a translation may name its subject otherwise, in an alike sentence);
+    - an open bound beside an exact figure, with no named subject in common: "hundreds of
+      thousands of units" (ordered chips) fits "100,000 units" (a year's servers) and says
+      nothing of it."""
     if a.entity_id and a.entity_id == b.entity_id:
         return False
+    if a.entity_id and b.entity_id:
+        return True
     return (a.qualifier in _OPEN) != (b.qualifier in _OPEN) and "range" not in (a.qualifier, b.qualifier)
 
 

@@ -45,8 +45,9 @@ def _latin_class() -> str:
     return "".join(re.escape(chr(o)) for o in cps)
 
 
-_LATIN = re.compile(f"[{_latin_class()}]")
-_LATIN_OR_ASCII = re.compile(f"[{_latin_class()}\x00-\x7f]+")
+_LATIN_CLASS = _latin_class()
+_LATIN = re.compile(f"[{_LATIN_CLASS}]")
+_LATIN_OR_ASCII = re.compile(f"[{_LATIN_CLASS}\x00-\x7f]+")
 
 
 def script_counts(text: str) -> Counter:

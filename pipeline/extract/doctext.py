@@ -1,8 +1,9 @@
 """The text of a Doc, joined once.
 
-spaCy rebuilds `doc.text` from its tokens on every access (~8 ms for a 3,000-token
-article); the components and record conversion each need it. The extractor seeds
-it from the input string, and every reader goes through `doc_text`.
+spaCy rebuilds `doc.text` from its tokens on every access (about 0.8 ms for a
+2,600-token chunk, measured), and the components and record conversion read it six
+times per chunk. The extractor seeds it from the input string, and every reader
+goes through `doc_text`.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..names import singular as _singular
 from ..records import Article, Entity, Quantity, content_id
 from .units import Lexicon, load_lexicon
 from .doctext import doc_text
@@ -38,6 +39,7 @@ _INCREASE = {"rise", "grow", "increase", "surge", "jump", "climb", "soar", "gain
              "expand", "boost", "rocket", "spike", "growth", "up", "accelerate", "rebound", "hike", "raise"}
 _DECREASE = {"fall", "drop", "decline", "decrease", "plunge", "slump", "shrink", "slide", "tumble", "cut",
              "reduce", "dip", "sink", "plummet", "contract", "reduction", "down", "lower", "slash", "halve"}
+_CHANGE_WORDS = _INCREASE | _DECREASE
 # "X accounted for 15%": the percentage is X's share
 _SHARE_VERBS = {"account", "represent", "make", "hold", "capture", "command", "comprise", "constitute",
                 "occupy", "take", "control"}
@@ -337,24 +339,6 @@ class QuantityFinder:
         }
 
 
-def _singular(word: str) -> str:
-    w = word.strip()
-    if " " in w:
-        head, last = w.rsplit(" ", 1)
-        return f"{head} {_singular(last)}"
-    if w.isupper() and w.endswith("S") is False and len(w) > 1:
-        return w
-    if re.match(r"^[A-Z0-9]{2,}s$", w):  # GPUs -> GPU
-        return w[:-1]
-    lw = w.lower()
-    for suf, rep in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
-        if lw.endswith(suf) and len(lw) > len(suf) + 1:
-            return lw[: -len(suf)] + rep
-    if lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3:
-        return lw[:-1]
-    return lw
-
-
 _IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "data": "data"}
 
 
@@ -543,7 +527,7 @@ def _moves_from(doc: Doc, text: str, start: int) -> bool:
     if m is None:
         return False
     tok = _token_at(doc, max(0, start - 12) + m.start())
-    return tok is not None and tok.head.lemma_.lower() in _INCREASE | _DECREASE
+    return tok is not None and tok.head.lemma_.lower() in _CHANGE_WORDS
 
 
 def _merge_ranges(cands: list[Cand], text: str, doc: Doc) -> list[Cand]:

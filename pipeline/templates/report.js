@@ -87,8 +87,7 @@
   function paginate(table) {
     const rows = table.tBodies[0].rows;
     const all = table.dataset.shown === "all";
-    for (let i = PAGE; i < rows.length; i++) rows[i].classList.toggle("later", !all);
-    for (let i = 0; i < Math.min(PAGE, rows.length); i++) rows[i].classList.remove("later");
+    for (let i = 0; i < rows.length; i++) rows[i].classList.toggle("later", !all && i >= PAGE);
     let more = table.nextElementSibling;
     const has = more && more.classList.contains("show-all");
     if (rows.length > PAGE && !all && !has) {
