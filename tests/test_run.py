@@ -203,3 +203,15 @@ def test_query_while_another_process_writes_names_the_problem(tmp_path, corpus_d
         holder.kill()
         holder.wait()
     assert invoke("query", "SELECT count(*) AS n FROM articles", "--db", db, "--format", "csv").stdout == "n\n5\n"
+
+
+def test_the_writer_does_not_import_the_extraction_libraries():
+    """With workers, only the worker processes need spaCy, lingua and trafilatura; the writer
+    imports the CLI, the runner and reconciliation without them (a second less of start-up)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pipeline.cli, pipeline.runner, pipeline.reconcile, pipeline.engine; "
+            "print(sorted(m for m in ('spacy', 'lingua', 'trafilatura') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
