@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -111,16 +113,42 @@ def _align(old: str, new: str, s: list[int], e: list[int]) -> tuple[list[int], l
         return [lo] * len(new), [hi] * len(new)
     out_s: list[int] = []
     out_e: list[int] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out_s.extend(s[i1:i2])
-            out_e.extend(e[i1:i2])
+    # Old text is matched unit by unit (a character with its combining marks) by its
+    # compatibility form, so what a fixer folded ("Ａ" -> "A", "e" + U+0301 -> "é") aligns
+    # with what it became, not with a look-alike elsewhere in the line.
+    units = _units(old)
+    keys = [_fold(old[a:b]) for a, b in units]
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, keys, list(new), autojunk=False).get_opcodes():
+        if tag == "equal":  # a unit equal to one new character
+            for a, b in units[i1:i2]:
+                out_s.append(s[a])
+                out_e.append(e[b - 1])
         elif tag in ("replace", "insert"):
             if i2 > i1:
-                a, b = s[i1], e[i2 - 1]
+                a, b = s[units[i1][0]], e[units[i2 - 1][1] - 1]
             else:  # pure insertion: anchor on the neighbour
-                a = b = s[i1] if i1 < len(s) else hi
+                a = b = s[units[i1][0]] if i1 < len(units) else hi
             out_s.extend([a] * (j2 - j1))
             out_e.extend([b] * (j2 - j1))
         # delete: nothing in new
     return out_s, out_e
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each character with the combining marks that follow it."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and unicodedata.combining(text[j]):
+            j += 1
+        out.append((i, j))
+        i = j
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _fold(unit: str) -> str:
+    """A unit's NFKC form where that is one character ('Ａ' -> 'A', 'e' + U+0301 -> 'é'), else itself."""
+    folded = unicodedata.normalize("NFKC", unit)
+    return folded if len(folded) == 1 else unit

@@ -66,3 +66,14 @@ def test_chunk_text_cuts_at_paragraphs_and_covers_everything():
         assert text[offset:offset + len(piece)] == piece
         assert len(piece) <= 200
     assert all(piece.endswith("\n\n") for _, piece in chunks[:-1])
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # a folded character beside its look-alike: 'Ａ' must not borrow the offset of the later 'A'
+    ("ＡＢＣA\ufeff📑3", [(0, 1), (1, 2), (2, 3), (3, 4), (5, 6), (6, 7)]),
+    # a decomposed 'é' composed by NFC beside a precomposed one: each keeps its own characters
+    ("\x07e\u0301\u00e9\x07", [(1, 3), (3, 4)]),
+])
+def test_folded_characters_map_to_their_own_raw_characters(raw, expected):
+    mt = clean_plain(raw)
+    assert [mt.raw_span(i, i + 1) for i in range(len(mt.text))] == expected
