@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install bench clean
+.PHONY: run test install eval bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Quality on the development sets in ../shared/dev (public news nobody here wrote rules from):
+# the scorer's table, then every figure beside its floor in tests/dev_floors.toml. About four
+# minutes; says so and exits 0 when ../shared/dev is absent. `make eval TASKS="time ecbplus"`.
+eval: $(STAMP)
+	$(BIN)/python tests/devgate.py --check $(TASKS)
 
 # Performance figures (a few minutes each; ratios measured in one run). Needs nothing beyond `make install`.
 bench: $(STAMP)
