@@ -104,8 +104,8 @@ def _align(old: str, new: str, s: list[int], e: list[int]) -> tuple[list[int], l
     """Offsets for `new`, which replaces `old` whose chars map to s/e."""
     if not new:
         return [], []
-    if len(new) == len(old):
-        return list(s), list(e)
+    if len(new) == len(old) and all(a == b or _fold(a) == b for a, b in zip(old, new)):
+        return list(s), list(e)  # one for one; equal length alone is not enough ("ﬁ" -> "fi" and a control dropped)
     if not old:
         return [0] * len(new), [0] * len(new)
     lo, hi = s[0], e[-1]

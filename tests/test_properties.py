@@ -96,3 +96,38 @@ def test_script_counts_agree_with_counting_letter_by_letter(text):
     from pipeline.scripts import script_counts, script_of
 
     assert script_counts(text) == Counter(s for s in map(script_of, text) if s)
+
+
+# One line that mixes every rewrite that changes or keeps the line's length: ligatures (one
+# character becomes two), full-width forms (folded one for one), controls (dropped), combining
+# marks (composed). A ligature and a dropped control on one line keep the length equal, which
+# once mapped the line character by character and shifted every later offset by one.
+ONE_LINE_PIECES = st.sampled_from([
+    "\ufb01", "\ufb02", "\ufb00", "ＡＢＣ", "１２", "\x0b", "\x07", "\x1f", "e\u0301", "o\u0308", " ",
+    "Huawei", "12%", "Nvidia", "said", "on Monday", ",", ".", "\u00e9", "\u00a0",
+])
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.lists(ONE_LINE_PIECES, min_size=1, max_size=40))
+def test_offsets_stay_exact_through_every_rewrite_on_one_line(pieces):
+    raw = "".join(pieces)
+    mt = clean_plain(raw)
+    assert len(mt.starts) == len(mt.ends) == len(mt.text)
+    for word in ("Huawei", "12%", "Nvidia", "said", "on Monday"):
+        start = mt.text.find(word)
+        while start >= 0:
+            a, b = mt.raw_span(start, start + len(word))
+            assert raw[a:b] == word, (raw, word, raw[a:b])
+            start = mt.text.find(word, start + 1)
+
+
+@pytest.mark.parametrize("raw, word, want", [
+    ("The \ufb01nance unit of Huawei said revenue rose 12% three years later\x0b and more", "Huawei", "Huawei"),
+    ("The \ufb01nance unit of Huawei said revenue rose 12% three years later\x0b and more", "12%", "12%"),
+])
+def test_ligature_and_dropped_control_on_one_line(raw, word, want):
+    mt = clean_plain(raw)
+    i = mt.text.index(word)
+    a, b = mt.raw_span(i, i + len(word))
+    assert raw[a:b] == want
