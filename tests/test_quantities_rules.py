@@ -150,3 +150,12 @@ def test_subject_and_time_scope(nlp):
 def test_a_figure_governed_by_a_money_verb_measures_its_noun(nlp, text, measure):
     q = one(nlp, text)
     assert q["measure"] == measure, q
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("The firm grew.\n40\npercent of firms said so.", 40, "percent"),  # was KeyError: '\npercent'
+    ("Sales hit 3\nmillion units last year.", 3e6, "unit"),
+])
+def test_unit_or_scale_on_the_next_line(nlp, text, value, unit):
+    q = one(nlp, text)
+    assert (q["value"], q["unit"]) == (value, unit)

@@ -140,7 +140,7 @@ class QuantityFinder:
         if c.scale is None and c.kind != "vague":
             m = self.lx.scale_after.match(after)
             if m:
-                word = m.group(0).strip(" -")
+                word = m.group(0).strip().strip("-")
                 mult = self.lx.scales.get(word.lower()) if word.lower() in self.lx.scales and len(word) > 1 else self.lx.scales_cs.get(word)
                 if mult is not None:
                     c.value = (c.value or 0) * mult
@@ -157,7 +157,7 @@ class QuantityFinder:
         if c.unit is None:
             m = self.lx.unit_after.match(after)
             if m:
-                surface = m.group(0).strip(" -")
+                surface = m.group(0).strip().strip("-")
                 c.unit, c.unit_family = self.lx.units.get(surface) or self.lx.units_folded[surface.lower()]
                 c.end += m.end()
                 after = text[c.end:c.end + 60]
