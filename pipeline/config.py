@@ -55,6 +55,7 @@ class NormalizeSettings:
     language_min_confidence: float = 0.5
     language_sample_chars: int = 3000
     remove_boilerplate: bool = True
+    html_max_depth: int = 250
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import ftfy
 
 from .boilerplate import Layout, Line, Rules, load_rules, segment
 from .config import Settings
+from .html_depth import flatten_deep
 from .language import LanguageDetector
 from .metadata import parse_date
 from .records import Article, Metadata, RawDocument, Section
@@ -37,6 +38,9 @@ _LEADING = re.compile(r"(?<=\n) +|^ +")
 _BLANKS = re.compile(r"\n{3,}")
 # How far ahead (characters of markup) a word of the extracted HTML text is looked for.
 _HTML_SEARCH_WINDOW = 5000
+# ...or further, when what lies between is markup with at most this many characters of text.
+_HTML_SKIPPED_TEXT = 200
+_TAG = re.compile(r"<[^<>]*>|<[^<>]*$")
 
 
 def clean_plain(raw: str) -> MappedText:
@@ -75,6 +79,9 @@ def locate_in_raw(text: str, raw: str) -> MappedText:
     for m in re.finditer(r"\S+|\s+", text):
         piece = m.group(0)
         at = -1 if piece[0].isspace() else raw.find(piece, pos, pos + _HTML_SEARCH_WINDOW + len(piece))
+        if at < 0 and not piece[0].isspace() and _little_text(raw, pos, pos + _HTML_SEARCH_WINDOW):
+            far = raw.find(piece, pos)  # past a long run of tags (a deeply nested page)?
+            at = far if far >= 0 and _little_text(raw, pos, far) else -1
         if at < 0:
             starts.extend([pos] * len(piece))
             ends.extend([pos] * len(piece))
@@ -85,13 +92,22 @@ def locate_in_raw(text: str, raw: str) -> MappedText:
     return MappedText(text, starts, ends)
 
 
-def _html_body(raw: str) -> tuple[MappedText, Metadata]:
+def _little_text(raw: str, a: int, b: int) -> bool:
+    """True when raw[a:b] is nearly all tags: a word found past it skipped no text that could
+    have held the word."""
+    return len(_TAG.sub("", raw[a:b]).strip()) <= _HTML_SKIPPED_TEXT
+
+
+def _html_body(raw: str, max_depth: int) -> tuple[MappedText, Metadata]:
     """Main text of an HTML page via trafilatura, located in the raw HTML."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False,
-                                      include_tables=True, favor_precision=True)
+    options = dict(with_metadata=True, include_comments=False, include_tables=True, favor_precision=True)
+    doc = trafilatura.bare_extraction(raw, **options)
     text = (doc.text if doc is not None else "") or ""
+    if not text.strip() and (flat := flatten_deep(raw, max_depth)) is not None:
+        doc = trafilatura.bare_extraction(flat, **options)  # a page nested too deep for libxml2
+        text = (doc.text if doc is not None else "") or ""
     meta = Metadata(
         title=getattr(doc, "title", None), author=getattr(doc, "author", None),
         published=getattr(doc, "date", None), outlet=getattr(doc, "sitename", None),
@@ -161,7 +177,7 @@ class Normalizer:
     def __call__(self, doc: RawDocument, *, raw: bool = False, published: str | None = None) -> Article:
         meta = doc.meta
         if doc.fmt == "html" and not raw:
-            located, html_meta = _html_body(doc.raw_text)
+            located, html_meta = _html_body(doc.raw_text, self.settings.normalize.html_max_depth)
             mt = _reclean(located)
             meta = _merge_meta(meta, html_meta)
         else:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import invoke
 
 PAGE = """<!DOCTYPE html>
@@ -52,3 +54,28 @@ def test_html_main_text_and_metadata(tmp_path):
                 assert PAGE[m["raw_start"]:m["raw_end"]] == m["text"]
                 mapped += 1
     assert mapped >= 3
+
+
+@pytest.mark.parametrize("depth", [300, 5000])
+def test_page_nested_deeper_than_the_parser_goes_keeps_its_text(tmp_path, depth):
+    """libxml2 stops at 256 levels (2,048 as a huge tree): such a page once gave no body."""
+    para = "<p>Huawei said on Monday that its revenue rose 12 percent in 2025, helped by phone sales.</p>"
+    page = "<html><head><title>Deep</title></head><body>" + "<div>" * depth + para * 3 + "</div>" * depth + "</body></html>"
+    f = tmp_path / "deep.html"
+    f.write_text(page, encoding="utf-8")
+    result = invoke("inspect", f)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["article"]["clean_text"].count("revenue rose 12 percent") == 3
+    for m in out["entities"][0]["mentions"]:
+        assert page[m["raw_start"]:m["raw_end"]] == m["text"] == "Huawei"
+
+
+def test_flattening_keeps_text_entities_and_comments_in_order():
+    from pipeline.html_depth import flatten_deep
+
+    page = "<body>" + "<div>" * 6 + "<p>a &amp; b<br>c</p><!-- x --><p><img src=y>d</p>" + "</div>" * 6 + "</body>"
+    assert flatten_deep(page, 10) is None  # not deep: left to the parser as it is
+    # the top two levels and the bottom two stay; the wrappers between give up their tags
+    assert flatten_deep(page, 4) == \
+        "<body><div><div><p>a &amp; b<br>c</p><!-- x --><p><img src=y>d</p></div></div></body>"
