@@ -5,19 +5,44 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
+from .errors import QueryError, ReadOnlyViolation
 from .store import store
 
 MAX_COL_WIDTH = 60  # table output: longer cells are cut with an ellipsis
 
+# Statements that reach beyond the database. The sandboxed connection already fails them (no
+# external access); refusing them by parsed type also covers what DuckDB still allows without
+# external access: attaching this same file again, or COPY into its `.tmp` folder.
+REFUSED_STATEMENTS = {
+    duckdb.StatementType.ATTACH: "ATTACH", duckdb.StatementType.DETACH: "DETACH",
+    duckdb.StatementType.COPY: "COPY", duckdb.StatementType.COPY_DATABASE: "COPY FROM DATABASE",
+    duckdb.StatementType.EXPORT: "EXPORT DATABASE", duckdb.StatementType.LOAD: "INSTALL/LOAD",
+}
+
 
 def run_query(db_path: str | Path, sql: str) -> pd.DataFrame | None:
-    con = store.connect(db_path, read_only=True)
+    """Run user SQL read-only, with no access to other files, databases or settings."""
+    con = store.connect(db_path, read_only=True, sandbox=True)
     try:
+        _refuse_outside_statements(con, sql)
         return store.run_sql(con, sql)
     finally:
         con.close()
+
+
+def _refuse_outside_statements(con, sql: str) -> None:
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(str(exc)) from None
+    for st in statements:
+        if st.type in REFUSED_STATEMENTS:
+            raise ReadOnlyViolation(
+                f"refused: {REFUSED_STATEMENTS[st.type]} is not allowed in `facts query`, which reads only "
+                "this database (use `facts export` to write files)")
 
 
 def _cell(v) -> str:

@@ -44,9 +44,21 @@ def _lock_message(db_path: str, exc: Exception) -> str:
             "and no reader while it writes. Wait for it to finish, or use another --db.")
 
 
-def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float = 0.0) -> duckdb.DuckDBPyConnection:
-    """Open the DB; a held lock becomes DatabaseLocked (after waiting up to wait_seconds)."""
+# Opening settings of a sandboxed (`facts query`) connection: no file, URL, extension or other
+# database beyond this one. Applied at open, before any statement can run.
+SANDBOX_CONFIG = {"enable_external_access": False}
+
+
+def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float = 0.0,
+            sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the DB; a held lock becomes DatabaseLocked (after waiting up to wait_seconds).
+
+    sandbox=True (read-only only) is for user SQL: external access is off from the start and
+    the configuration is locked after our own settings, so no statement can turn it back on.
+    """
     db = str(db_path)
+    if sandbox and not read_only:
+        raise ValueError("a sandboxed connection is read-only")
     if read_only and not Path(db).exists():
         raise DatabaseMissing(f"{db}: no such database (create it with `facts run`)")
     if not read_only:
@@ -55,8 +67,14 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(db, read_only=read_only)
+            con = duckdb.connect(db, read_only=read_only, config=SANDBOX_CONFIG if sandbox else {})
             break
+        except duckdb.ConnectionException as exc:
+            # DuckDB shares one instance per file in a process: settings must match an open one.
+            if "different configuration" not in str(exc):
+                raise
+            raise QueryError(f"{db} is already open in this process with other settings "
+                             "(e.g. a sandboxed `facts query` connection); close that connection first") from None
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise
@@ -64,9 +82,11 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
                 raise DatabaseLocked(_lock_message(db, exc)) from None
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
-    con.execute("SET TimeZone = 'UTC'")
     try:
+        con.execute("SET TimeZone = 'UTC'")
         check_version(con, db)
+        if sandbox:
+            con.execute("SET lock_configuration = true")
         if not read_only:
             ensure_schema(con)
     except Exception:
@@ -296,14 +316,24 @@ def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str):
-    """Execute user SQL on a read-only connection; return a DataFrame (or None)."""
+    """Execute user SQL on a read-only connection; return a DataFrame (or None).
+
+    What the read-only, sandboxed connection blocks becomes ReadOnlyViolation, one line.
+    """
     try:
         rel = con.sql(sql)
+        return rel.df() if rel is not None else None
     except duckdb.Error as exc:
         msg = str(exc)
+        first = msg.splitlines()[0]
         if "read-only" in msg or "read only" in msg:
             raise ReadOnlyViolation(
                 "refused: the database is opened read-only by `facts query`; "
-                f"statements that change it are not allowed ({msg.splitlines()[0]})") from None
+                f"statements that change it are not allowed ({first})") from None
+        if isinstance(exc, duckdb.PermissionException):
+            raise ReadOnlyViolation(
+                "refused: `facts query` reads only this database, not other files, URLs, "
+                f"databases or extensions; use `facts export` to write files ({first})") from None
+        if "configuration has been locked" in msg:
+            raise ReadOnlyViolation(f"refused: `facts query` cannot change DuckDB settings ({first})") from None
         raise QueryError(msg) from None
-    return rel.df() if rel is not None else None

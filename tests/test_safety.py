@@ -1,0 +1,118 @@
+"""Hardening: `facts query` touches no other file, killed runs are marked, exports are whole or absent.
+
+Real DuckDB files, the real CLI, real subprocesses killed with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import FACTS, ROOT, invoke, make_articles, spawn_run
+from pipeline.errors import ReadOnlyViolation
+from pipeline.query import run_query
+from pipeline.runner import run_batch
+from pipeline.store import store
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under folder with its hash: what a statement must leave as it was."""
+    return {str(p.relative_to(folder)): digest(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def sandbox(tmp_path, corpus_db):
+    """A copy of the corpus db, another db with rows, and a csv and a parquet file beside them."""
+    db = tmp_path / "facts.duckdb"
+    shutil.copy(corpus_db, db)
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE articles AS SELECT range AS id FROM range(3)")
+    con.execute(f"COPY articles TO '{tmp_path / 'data.parquet'}' (FORMAT parquet)")
+    con.close()
+    (tmp_path / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    return tmp_path, db
+
+
+HOSTILE = [
+    "ATTACH '{dir}/other.duckdb' AS o (READ_WRITE); DELETE FROM o.articles",
+    "ATTACH '{dir}/other.duckdb' AS o",
+    "ATTACH '{dir}/new.duckdb' AS n",
+    "ATTACH '{dir}/facts.duckdb' AS again",  # the same file: DuckDB alone would allow this one
+    "COPY articles TO '{dir}/out.csv'",
+    "COPY (SELECT 1) TO '{dir}/facts.duckdb.tmp/x.csv'",
+    "EXPORT DATABASE '{dir}/dump'",
+    "SELECT * FROM read_csv('/etc/passwd')",
+    "SELECT * FROM read_text('/etc/passwd')",
+    "FROM '{dir}/data.parquet'",
+    "FROM '{dir}/data.csv'",
+    "SELECT count(*) FROM glob('{dir}/*')",
+    "SET enable_external_access = true",
+    "RESET lock_configuration",
+    "INSTALL httpfs",
+    "LOAD parquet",
+]
+
+
+@pytest.mark.parametrize("sql", HOSTILE)
+def test_query_cannot_reach_other_files_or_databases(sandbox, sql):
+    folder, db = sandbox
+    before = tree(folder)
+    result = invoke("query", sql.format(dir=folder), "--db", db)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: refused:") and result.output.count("\n") == 1, result.output
+    assert tree(folder) == before  # nothing written, created or emptied
+    con = duckdb.connect(str(folder / "other.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM articles").fetchall() == [(3,)]
+    con.close()
+
+
+@pytest.mark.parametrize("sql", [
+    "ATTACH '{dir}/other.duckdb' AS o (READ_WRITE)", "ATTACH '{dir}/new.duckdb' AS n",
+    "COPY articles TO '{dir}/out.csv'", "EXPORT DATABASE '{dir}/dump'",
+])
+def test_the_sandboxed_connection_alone_blocks_files(sandbox, sql):
+    """DuckDB's own settings refuse these even without run_query's statement check."""
+    folder, db = sandbox
+    before = tree(folder)
+    con = store.connect(db, read_only=True, sandbox=True)
+    try:
+        with pytest.raises(ReadOnlyViolation):
+            store.run_sql(con, sql.format(dir=folder))
+        assert con.execute("SELECT current_setting('enable_external_access'), "
+                           "current_setting('lock_configuration')").fetchall() == [(False, True)]
+    finally:
+        con.close()
+    assert tree(folder) == before
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT count(*) AS n FROM articles", "SELECT * FROM v_timeline LIMIT 3", "SELECT * FROM v_facts LIMIT 3",
+    "SELECT * FROM v_conflicts", "DESCRIBE articles", "SHOW TABLES", "SUMMARIZE entities",
+    "SELECT strftime(max(ingested_at), '%Y') FROM articles",
+])
+def test_query_still_reads_tables_and_views(sandbox, sql):
+    folder, db = sandbox
+    result = invoke("query", sql, "--db", db, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) >= 2
+
+
+def test_run_query_raises_the_domain_error(sandbox):
+    folder, db = sandbox
+    with pytest.raises(ReadOnlyViolation, match="ATTACH"):
+        run_query(db, f"ATTACH '{folder}/other.duckdb' AS o")
+    assert run_query(db, "SELECT count(*) AS n FROM articles")["n"].tolist() == [5]
