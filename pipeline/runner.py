@@ -83,6 +83,7 @@ def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settin
     with run_lock(db):
         con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
         try:
+            store.mark_dead_runs(con)  # under the run lock, any `running` row is a killed run's
             store.start_run(con, summary.run_id, [str(p) for p in files], settings.to_dict(), __version__)
             by_key, known = store.existing_articles(con)
         finally:

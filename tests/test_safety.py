@@ -116,3 +116,78 @@ def test_run_query_raises_the_domain_error(sandbox):
     with pytest.raises(ReadOnlyViolation, match="ATTACH"):
         run_query(db, f"ATTACH '{folder}/other.duckdb' AS o")
     assert run_query(db, "SELECT count(*) AS n FROM articles")["n"].tolist() == [5]
+
+
+# --- killed runs ---------------------------------------------------------------------------
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)  # as the runs table stores it
+
+
+def _wait_for(proc: subprocess.Popen, needle: str, count: int) -> None:
+    seen = 0
+    while seen < count:
+        line = proc.stderr.readline()
+        if not line:
+            raise AssertionError(f"the run ended before {count} x {needle!r}")
+        seen += needle in line
+
+
+@pytest.mark.slow
+def test_a_killed_run_is_marked_interrupted_by_the_next_run(tmp_path, settings):
+    db = tmp_path / "killed.duckdb"
+    make_articles(tmp_path / "in", 12)
+    cfg = tmp_path / "small_batches.toml"
+    cfg.write_text("[run]\nwrite_batch = 1\nbatch_size = 1\n")
+    proc = spawn_run(tmp_path / "in", "--db", db, "--workers", "1", "--config", cfg)
+    try:
+        _wait_for(proc, ": new", 2)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    con = duckdb.connect(str(db), read_only=True)
+    [(killed_id, status)] = con.execute("SELECT run_id, status FROM runs").fetchall()
+    con.close()
+    assert status == "running"
+
+    before = _utcnow()
+    resumed = run_batch([tmp_path / "in"], db, settings, workers=1)
+    assert resumed.status == "complete"
+
+    con = duckdb.connect(str(db), read_only=True)
+    rows = dict((r[0], r[1:]) for r in con.execute(
+        "SELECT run_id, status, interrupted_seen_at, finished_at FROM runs").fetchall())
+    con.close()
+    status, seen_at, finished_at = rows[killed_id]
+    assert status == "interrupted" and finished_at is None  # when it died is unknown
+    assert before <= seen_at <= _utcnow()
+    assert rows[resumed.run_id][0] == "complete" and rows[resumed.run_id][1] is None
+
+
+def _as_version_1(db: Path) -> None:
+    """Turn a fresh db into what the previous schema wrote: no interrupted_seen_at, version 1."""
+    con = duckdb.connect(str(db))
+    con.execute("ALTER TABLE runs DROP COLUMN interrupted_seen_at")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.execute("INSERT INTO runs (run_id, started_at, status) VALUES ('dead', now()::TIMESTAMP, 'running')")
+    con.execute("CHECKPOINT")
+    con.close()
+
+
+def test_a_version_1_database_opens_and_is_upgraded(tmp_path, corpus_db, settings):
+    db = tmp_path / "v1.duckdb"
+    shutil.copy(corpus_db, db)
+    _as_version_1(db)
+    # read-only commands open it as it is
+    assert invoke("query", "SELECT status FROM runs WHERE run_id = 'dead'", "--db", db,
+                  "--format", "csv").stdout == "status\nrunning\n"
+    assert invoke("stats", "--db", db).exit_code == 0
+    # the next run adds the column, marks the dead run and records itself
+    summary = run_batch([], db, settings, workers=1)
+    con = duckdb.connect(str(db), read_only=True)
+    assert store.stored_version(con) == store.SCHEMA_VERSION
+    runs = dict((r[0], r[1:]) for r in con.execute("SELECT run_id, status, interrupted_seen_at FROM runs").fetchall())
+    con.close()
+    assert runs["dead"][0] == "interrupted" and runs["dead"][1] is not None
+    assert runs[summary.run_id] == ("complete", None)

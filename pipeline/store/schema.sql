@@ -1,4 +1,4 @@
--- schema_version: 1
+-- schema_version: 2
 -- The one DDL of the facts database, applied idempotently on every connect.
 -- No PRIMARY KEY/UNIQUE constraints: ids are content hashes deduplicated in
 -- Python, and DuckDB's WAL replay has failed on delete+reinsert of an indexed
@@ -22,8 +22,11 @@ CREATE TABLE IF NOT EXISTS runs (
     n_rejected INTEGER,
     rows_written JSON,
     settings JSON,
-    facts_version VARCHAR
+    facts_version VARCHAR,
+    interrupted_seen_at TIMESTAMP  -- when a later run found it still `running` (its process died)
 );
+-- Version 2 added interrupted_seen_at; a version-1 database gets it here.
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS interrupted_seen_at TIMESTAMP;
 
 CREATE TABLE IF NOT EXISTS articles (
     article_id VARCHAR,        -- sha256 of the decoded raw text, 16 hex chars

@@ -224,6 +224,18 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, paths: list[str], set
         [run_id, _now(), paths, json.dumps(settings), version])
 
 
+def mark_dead_runs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Mark runs still `running` as interrupted, noting when that was seen; return their ids.
+
+    Call only while holding the run lock (runlock.py): then no live process owns such a row,
+    its run was killed before it could finish. finished_at stays NULL: when it died is unknown.
+    """
+    rows = con.execute(
+        "UPDATE runs SET status = 'interrupted', interrupted_seen_at = ? WHERE status = 'running' RETURNING run_id",
+        [_now()]).fetchall()
+    return sorted(r[0] for r in rows)
+
+
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts: dict[str, int],
                rows_written: dict[str, int]) -> None:
     con.execute(
