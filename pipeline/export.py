@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import glob
+import os
 from pathlib import Path
+
+import duckdb
 
 from .config import Settings
 from .errors import ExportError
@@ -14,6 +18,8 @@ FORMATS = {"parquet": ("parquet", "(FORMAT parquet)"),
 # What `--table all` exports: the cleaned articles and every fact table.
 EXPORT_TABLES = ("articles", "sections", "entities", "mentions", "quantities", "times", "events",
                  "facts", "fact_sources", "conflicts", "article_links", "ingest_errors")
+# A file being written is `.<table>.<ext>.tmp-<pid>` next to its target (see _copy_whole).
+TEMP_MARK = ".tmp-"
 
 
 def export_tables(db_path: str | Path, table: str, fmt: str, out_dir: str | Path, settings: Settings, *,
@@ -37,14 +43,56 @@ def export_tables(db_path: str | Path, table: str, fmt: str, out_dir: str | Path
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for t, target in targets:
+            _remove_stale_temps(target)
             select = _select(con, t, settings)
-            n = con.execute(f"SELECT count(*) FROM ({select})").fetchall()[0][0]
-            path = str(target).replace("'", "''")
-            con.execute(f"COPY ({select}) TO '{path}' {options}")
+            try:
+                n = con.execute(f"SELECT count(*) FROM ({select})").fetchall()[0][0]
+                _copy_whole(con, select, options, target)
+            except (duckdb.Error, OSError) as exc:
+                raise ExportError(f"{target}: {str(exc).splitlines()[0]}") from None
             written.append((t, target, n))
         return written
     finally:
         con.close()
+
+
+def _temp_path(target: Path, pid: int) -> Path:
+    """Hidden, in the target's folder (so os.replace is a rename), and named by its writer."""
+    return target.with_name(f".{target.name}{TEMP_MARK}{pid}")
+
+
+def _copy_whole(con, select: str, options: str, target: Path) -> None:
+    """COPY into a temp file and rename it into place: the target is whole or absent, never cut
+    short by a kill or an error (a killed export leaves only a hidden temp file)."""
+    tmp = _temp_path(target, os.getpid())
+    try:
+        path = str(tmp).replace("'", "''")
+        con.execute(f"COPY ({select}) TO '{path}' {options}")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())  # the bytes are on disk before the name says they are done
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Delete this target's temp files left by exports that were killed (their pid is gone);
+    a live export's temp file is left alone."""
+    for tmp in target.parent.glob(f".{glob.escape(target.name)}{TEMP_MARK}*"):
+        pid = tmp.name.rsplit(TEMP_MARK, 1)[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _select(con, table: str, settings: Settings) -> str:

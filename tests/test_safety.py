@@ -191,3 +191,96 @@ def test_a_version_1_database_opens_and_is_upgraded(tmp_path, corpus_db, setting
     con.close()
     assert runs["dead"][0] == "interrupted" and runs["dead"][1] is not None
     assert runs[summary.run_id] == ("complete", None)
+
+
+# --- exports -------------------------------------------------------------------------------
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name)
+
+
+def test_a_normal_export_leaves_whole_files_and_no_temp(corpus_db, tmp_path):
+    out = tmp_path / "export"
+    assert invoke("export", "--table", "all", "--format", "parquet", "--out", out, "--db", corpus_db).exit_code == 0
+    assert _leftovers(out) == []
+    con = duckdb.connect()
+    assert con.execute(f"SELECT count(*) FROM '{out / 'articles.parquet'}'").fetchall() == [(5,)]
+    # --overwrite replaces in place, still through a temp file
+    again = invoke("export", "--table", "entities", "--format", "csv", "--out", out, "--db", corpus_db, "--overwrite")
+    assert again.exit_code == 0 and _leftovers(out) == []
+
+
+def _db_with_view(src: Path, dest: Path, view: str) -> Path:
+    shutil.copy(src, dest)
+    con = duckdb.connect(str(dest))
+    con.execute(view)
+    con.execute("CHECKPOINT")
+    con.close()
+    return dest
+
+
+def test_a_failing_export_leaves_neither_target_nor_temp(corpus_db, tmp_path):
+    """The COPY fails part-way: DuckDB drops its own output then, and the temp file goes too."""
+    db = _db_with_view(corpus_db, tmp_path / "bad.duckdb",
+                       "CREATE VIEW v_bad AS SELECT i, CASE WHEN i = 900000 THEN error('boom') END AS e "
+                       "FROM range(1000000) t(i)")
+    out = tmp_path / "export"
+    result = invoke("export", "--table", "v_bad", "--format", "csv", "--out", out, "--db", db)
+    assert result.exit_code == 1 and result.output.startswith("Error: ") and "boom" in result.output
+    assert result.output.count("\n") == 1
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_killed_export_never_leaves_a_target_that_looks_complete(corpus_db, tmp_path):
+    """SIGKILL while COPY writes: the target is absent, the leftover is a hidden temp file,
+    and the next export of that table removes it and writes the whole file."""
+    db = _db_with_view(corpus_db, tmp_path / "slow.duckdb",
+                       "CREATE TABLE knob AS SELECT 50000000 AS n; "
+                       "CREATE VIEW v_slow AS SELECT i, md5(i::VARCHAR) AS h FROM range((SELECT n FROM knob)) t(i)")
+    out = tmp_path / "export"
+    out.mkdir()
+    proc = subprocess.Popen([*FACTS, "export", "--table", "v_slow", "--format", "csv", "--out", str(out),
+                             "--db", str(db)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not _leftovers(out) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proc.poll() is None, "the export ended before it could be killed"
+        [temp] = _leftovers(out)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert temp == f".v_slow.csv.tmp-{proc.pid}" and (out / temp).exists()
+    assert not (out / "v_slow.csv").exists()
+
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE knob SET n = 1000")
+    con.close()
+    result = invoke("export", "--table", "v_slow", "--format", "csv", "--out", out, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert _leftovers(out) == []
+    assert len((out / "v_slow.csv").read_text().splitlines()) == 1 + 1000
+
+
+def test_an_export_removes_stale_temps_but_not_a_live_exports(corpus_db, tmp_path):
+    out = tmp_path / "export"
+    out.mkdir()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = out / f".entities.csv.tmp-{dead.pid}"
+    stale.write_text("partial")
+    writer = subprocess.Popen(["sleep", "60"])  # stands for another export still writing
+    try:
+        live = out / f".entities.csv.tmp-{writer.pid}"
+        live.write_text("partial")
+        assert invoke("export", "--table", "entities", "--format", "csv", "--out", out, "--db", corpus_db).exit_code == 0
+        assert not stale.exists() and live.read_text() == "partial"
+    finally:
+        writer.kill()
+        writer.wait()
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    [(n,)] = con.execute("SELECT count(*) FROM entities").fetchall()
+    con.close()
+    assert len((out / "entities.csv").read_text().splitlines()) == 1 + n
