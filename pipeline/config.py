@@ -35,9 +35,12 @@ class RunSettings:
 
 @dataclass(frozen=True)
 class IngestSettings:
-    max_bytes: int = 5_000_000
+    max_bytes: int = 5_000_000  # one record: a .txt/.html file, a .jsonl line, a .json record's text
+    max_json_bytes: int = 50_000_000  # a whole .json file (parsed in one piece)
     extensions: tuple[str, ...] = (".txt", ".html", ".htm", ".json", ".jsonl")
-    max_control_ratio: float = 0.02
+    max_control_ratio: float = 0.25
+    max_nul_ratio: float = 0.01
+    mixed_utf8_min_share: float = 0.5
     preferred_encodings: tuple[str, ...] = ("cp1252",)
     encoding_preference_margin: float = 0.1
     text_fields: tuple[str, ...] = ("text", "content", "body")

@@ -53,18 +53,11 @@ class RunSummary:
 
 
 def count_inputs(paths: list[Path]) -> int:
-    """Documents expected (files, plus records of .jsonl files): for the progress bar."""
-    n = 0
-    for p in paths:
-        if p.suffix.lower() == ".jsonl":
-            try:
-                with open(p, "rb") as fh:
-                    n += sum(1 for line in fh if line.strip())
-            except OSError:
-                n += 1
-        else:
-            n += 1
-    return n
+    """Documents expected (files, plus records of .jsonl files): for the progress bar.
+    Counted by ingest's own rules (lines, regular files only: a FIFO cannot block it)."""
+    from .ingest import count_documents
+
+    return sum(count_documents(p) for p in paths)
 
 
 def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settings, *,
