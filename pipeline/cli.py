@@ -14,6 +14,8 @@ from .config import Settings, load_settings, resolve_workers
 from .errors import PipelineError
 
 DEFAULT_DB = "outputs/facts.duckdb"
+# Exit status when an input failed on a bug in facts (1 is a usage or domain error, 2 bad usage).
+EXIT_BUG = 3
 db_option = click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
                          help="The DuckDB database file.")
 config_option = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
@@ -92,14 +94,23 @@ def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int |
             click.echo("\nInterrupted: the articles written so far are stored; run again to finish.", err=True)
             sys.exit(130)
     click.echo(f"{summary.new} new, {summary.unchanged} unchanged, {summary.replaced} replaced, "
-               f"{summary.rejected} rejected articles in {summary.seconds:.1f}s "
+               f"{summary.rejected} rejected{f', {summary.failed} FAILED' if summary.failed else ''} "
+               f"articles in {summary.seconds:.1f}s "
                f"({n_workers or 'cluster'} worker{'s' if n_workers != 1 else ''}"
                f"{' on ray' if engine == 'ray' else ''}) -> {db}")
     written = {k: v for k, v in sorted(summary.rows.items()) if v}
     if written:
         click.echo("rows: " + ", ".join(f"{k} {v}" for k, v in written.items()))
     for err in summary.errors:
-        click.echo(f"rejected: {err.message}", err=True)
+        if err in summary.failures:
+            click.echo(f"failed: {err.message}\n{err.traceback}", err=True)
+        else:
+            click.echo(f"rejected: {err.message}", err=True)
+    if summary.failed:
+        click.echo(f"Error: {summary.failed} input{'s' if summary.failed != 1 else ''} failed on a bug in facts, "
+                   "not on bad input (tracebacks above and in ingest_errors.traceback); everything else is "
+                   "stored. Please report it.", err=True)
+        sys.exit(EXIT_BUG)
 
 
 @cli.command()
@@ -123,11 +134,16 @@ def inspect(path: str, config_file: str | None, raw: bool, published: str | None
     if path != "-" and not Path(path).exists():
         raise click.BadParameter(f"'{path}' does not exist", param_hint="PATH")
     data = sys.stdin.buffer.read() if path == "-" else None
-    failed = False
+    failed = bug = False
     with errors_as_messages():
         for obj in inspect_input(path, settings, stdin_bytes=data, fmt=fmt, raw=raw, published=published):
             failed = failed or "error" in obj
+            if obj.get("bug"):
+                bug = True
+                click.echo(f"failed: {obj['message']}\n{obj['traceback']}", err=True)
             click.echo(json.dumps(obj, ensure_ascii=False, indent=indent))
+    if bug:
+        sys.exit(EXIT_BUG)
     if failed:
         sys.exit(1)
 

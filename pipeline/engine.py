@@ -4,7 +4,7 @@ workers=1 runs in this process. workers>1 starts a process pool (spawn), loads
 the model once per worker, and sends documents in chunks; at most two chunks
 per worker are in flight, so memory stays flat however large the corpus.
 Results come back in input order. A failure inside one article becomes an
-IngestError for that article; the others go on.
+ArticleFailed (a bug, with its traceback) for that article; the others go on.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from typing import Iterable, Iterator
 
 from .config import Settings
 from .model import resolve_model
-from .records import Article, IngestError, Processed, RawDocument
+from .failures import failure
+from .records import Article, ArticleFailed, IngestError, Processed, RawDocument
 
-Result = Processed | IngestError
+Result = Processed | IngestError | ArticleFailed
+Item = RawDocument | IngestError | ArticleFailed
 
 _WORKER: dict = {}
 
@@ -40,18 +42,18 @@ class Extractor:
         self.nlp = build_nlp(settings)
         self.extract_articles = extract_articles
 
-    def process(self, docs: list[RawDocument | IngestError]) -> list[Result]:
-        """Results in input order; IngestErrors in the input pass through in place."""
+    def process(self, docs: list[Item]) -> list[Result]:
+        """Results in input order; rejections and failures in the input pass through in place."""
         results: list[Result | None] = [None] * len(docs)
         ready: list[tuple[int, Article]] = []
         for i, doc in enumerate(docs):
-            if isinstance(doc, IngestError):
+            if isinstance(doc, (IngestError, ArticleFailed)):
                 results[i] = doc
                 continue
             try:
                 art = self.normalize(doc, raw=self.raw, published=self.published)
-            except Exception as exc:  # a bug or a pathological input: reject this one only
-                results[i] = _failure(doc, "normalize_failed", exc)
+            except Exception as exc:  # a bug: this article fails, the others go on
+                results[i] = failure(doc.path, doc.line, "normalize_failed", exc)
                 continue
             if not art.clean_text.strip():
                 results[i] = IngestError(doc.path, "no_body", f"{_where(doc)}: no article text left after cleaning", doc.line)
@@ -68,17 +70,13 @@ class Extractor:
                     extracted.append(exc)  # type: ignore[arg-type]
         for (i, art), ext in zip(ready, extracted):
             doc = docs[i]
-            results[i] = _failure(doc, "extract_failed", ext) if isinstance(ext, Exception) \
+            results[i] = failure(doc.path, doc.line, "extract_failed", ext) if isinstance(ext, Exception) \
                 else Processed(doc=doc, article=art, extraction=ext)
         return [r for r in results if r is not None]
 
 
 def _where(doc: RawDocument) -> str:
     return f"{doc.path}:{doc.line}" if doc.line is not None else doc.path
-
-
-def _failure(doc: RawDocument, code: str, exc: Exception) -> IngestError:
-    return IngestError(doc.path, code, f"{_where(doc)}: {code.replace('_', ' ')}: {type(exc).__name__}: {exc}", doc.line)
 
 
 def _init_worker(settings: Settings, raw: bool, published: str | None) -> None:
@@ -95,11 +93,11 @@ def _chunks(items: Iterable[RawDocument], n: int) -> Iterator[list[RawDocument]]
         yield chunk
 
 
-def process_documents(docs: Iterable[RawDocument | IngestError], settings: Settings, *, workers: int = 1,
+def process_documents(docs: Iterable[Item], settings: Settings, *, workers: int = 1,
                       raw: bool = False, published: str | None = None) -> Iterator[Result]:
     """Stream documents through normalize + extract; yields results in input order.
 
-    IngestErrors may be mixed into the input: they come out in their place.
+    IngestErrors and ArticleFaileds may be mixed into the input: they come out in their place.
     """
     chunk_size = max(1, settings.run.batch_size)
     if workers <= 1:

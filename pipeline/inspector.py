@@ -13,8 +13,9 @@ from typing import Any, Iterator
 
 from .config import Settings
 from .engine import process_documents
-from .ingest import documents_from_bytes, read_documents
-from .records import IngestError, Processed
+from .failures import read_guarded
+from .ingest import documents_from_bytes
+from .records import ArticleFailed, IngestError, Processed
 
 ARTICLE_FIELDS = ("article_id", "source_id", "path", "title", "outlet", "author", "published", "updated",
                   "language", "url", "fmt", "encoding", "n_words", "clean_text")
@@ -40,13 +41,17 @@ def inspect_input(path: str, settings: Settings, *, stdin_bytes: bytes | None = 
         kind = fmt or sniff_format(stdin_bytes)
         docs = documents_from_bytes(stdin_bytes, "<stdin>", kind, settings.ingest)
     else:
-        docs = read_documents([Path(path)], settings.ingest)
+        docs = read_guarded([Path(path)], settings.ingest)
     for result in process_documents(docs, settings, workers=1, raw=raw, published=published):
-        yield error_json(result) if isinstance(result, IngestError) else to_json(result)
+        yield error_json(result) if isinstance(result, (IngestError, ArticleFailed)) else to_json(result)
 
 
-def error_json(e: IngestError) -> dict[str, Any]:
-    return {"error": e.error, "message": e.message, "path": e.path, "line": e.line}
+def error_json(e: IngestError | ArticleFailed) -> dict[str, Any]:
+    """A rejection, or (with "bug": true and the traceback) an input the code failed on."""
+    out = {"error": e.error, "message": e.message, "path": e.path, "line": e.line}
+    if isinstance(e, ArticleFailed):
+        out.update(bug=True, traceback=e.traceback)
+    return out
 
 
 def to_json(p: Processed) -> dict[str, Any]:

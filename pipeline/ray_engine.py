@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .config import Settings
-from .engine import Extractor, Result
+from .engine import Extractor, Item, Result
 from .errors import PipelineError
 from .model import resolve_model
-from .records import IngestError, RawDocument
 
 
 class _ExtractorActor:
@@ -26,7 +25,7 @@ class _ExtractorActor:
     def __init__(self, settings: Settings, raw: bool, published: str | None):
         self.extractor = Extractor(settings, raw=raw, published=published)
 
-    def process(self, docs: list[RawDocument | IngestError]) -> list[Result]:
+    def process(self, docs: list[Item]) -> list[Result]:
         return self.extractor.process(docs)
 
 
@@ -38,7 +37,7 @@ def _import_ray():
     return ray
 
 
-def process_documents_ray(docs: Iterable[RawDocument | IngestError], settings: Settings, *, workers: int = 0,
+def process_documents_ray(docs: Iterable[Item], settings: Settings, *, workers: int = 0,
                           raw: bool = False, published: str | None = None,
                           address: str | None = None) -> Iterator[Result]:
     """Like engine.process_documents, on Ray actors.

@@ -55,6 +55,21 @@ class IngestError:
 
 
 @dataclass(frozen=True)
+class ArticleFailed:
+    """An input the code failed on: a bug in facts, not a problem with the input.
+
+    Recorded in ingest_errors with its traceback like a rejection, but counted apart: the
+    batch goes on, and the run ends non-zero and says so.
+    """
+
+    path: str
+    error: str  # read_failed | normalize_failed | extract_failed
+    message: str
+    line: int | None = None
+    traceback: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     """A block of the raw text kept out of the body (summary, qa, boilerplate)."""
 

@@ -24,9 +24,10 @@ from typing import Callable, Iterable, Iterator
 from . import __version__
 from .config import Settings
 from .engine import process_documents
-from .ingest import discover, read_documents
+from .failures import read_guarded
+from .ingest import discover
 from .reconcile import reconcile
-from .records import IngestError, Processed, RawDocument
+from .records import ArticleFailed, IngestError, Processed, RawDocument
 from .runlock import run_lock
 from .store import store
 
@@ -41,15 +42,21 @@ class RunSummary:
     unchanged: int = 0
     replaced: int = 0
     rejected: int = 0
+    failed: int = 0  # inputs the code failed on (bugs): the run ends non-zero
     rows: dict[str, int] = field(default_factory=dict)
-    errors: list[IngestError] = field(default_factory=list)
+    errors: list[IngestError | ArticleFailed] = field(default_factory=list)
     errors_stored: int = 0
     seconds: float = 0.0
     status: str = "running"
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced, "rejected": self.rejected}
+        return {"new": self.new, "unchanged": self.unchanged, "replaced": self.replaced, "rejected": self.rejected,
+                "failed": self.failed}
+
+    @property
+    def failures(self) -> list[ArticleFailed]:
+        return [e for e in self.errors if isinstance(e, ArticleFailed)]
 
 
 def count_inputs(paths: list[Path]) -> int:
@@ -103,12 +110,13 @@ def _process(files: list[Path], db: str, settings: Settings, summary: RunSummary
     replaces: dict[str, str] = {}  # new article_id -> old article_id it replaces
     seen: set[str] = set()
 
-    def todo() -> Iterator[RawDocument]:
-        for item in read_documents(files, settings.ingest):
+    def todo() -> Iterator[RawDocument | ArticleFailed]:
+        for item in read_guarded(files, settings.ingest):
             if isinstance(item, IngestError):
-                summary.rejected += 1
-                summary.errors.append(item)
-                note(_where(item.path, item.line), f"rejected: {item.message}")
+                _reject(item, summary, note)
+                continue
+            if isinstance(item, ArticleFailed):
+                yield item  # passes through the engine in its place, counted there
                 continue
             if item.article_id in seen or (item.article_id in known and not force):
                 summary.unchanged += 1
@@ -122,10 +130,8 @@ def _process(files: list[Path], db: str, settings: Settings, summary: RunSummary
 
     batch: list[Processed] = []
     for result in results(todo(), settings, workers=workers):
-        if isinstance(result, IngestError):
-            summary.rejected += 1
-            summary.errors.append(result)
-            note(_where(result.path, result.line), f"rejected: {result.message}")
+        if isinstance(result, (IngestError, ArticleFailed)):
+            _reject(result, summary, note)
             continue
         batch.append(result)
         if len(batch) >= settings.run.write_batch:
@@ -133,6 +139,16 @@ def _process(files: list[Path], db: str, settings: Settings, summary: RunSummary
             batch = []
     if batch:
         _write(db, settings, batch, summary, replaces, note)
+
+
+def _reject(item: IngestError | ArticleFailed, summary: RunSummary, note: ProgressFn) -> None:
+    summary.errors.append(item)
+    if isinstance(item, ArticleFailed):
+        summary.failed += 1
+        note(_where(item.path, item.line), f"failed: {item.message}")
+    else:
+        summary.rejected += 1
+        note(_where(item.path, item.line), f"rejected: {item.message}")
 
 
 def _prefetch(module: str) -> None:

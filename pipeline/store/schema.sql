@@ -20,13 +20,15 @@ CREATE TABLE IF NOT EXISTS runs (
     n_unchanged INTEGER,
     n_replaced INTEGER,
     n_rejected INTEGER,
+    n_failed INTEGER,          -- inputs the code failed on (a bug in facts, not the input)
     rows_written JSON,
     settings JSON,
     facts_version VARCHAR,
     interrupted_seen_at TIMESTAMP  -- when a later run found it still `running` (its process died)
 );
--- Version 2 added interrupted_seen_at; a version-1 database gets it here.
+-- Version 2 added interrupted_seen_at and n_failed; a version-1 database gets them here.
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS interrupted_seen_at TIMESTAMP;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS n_failed INTEGER;
 
 CREATE TABLE IF NOT EXISTS articles (
     article_id VARCHAR,        -- sha256 of the decoded raw text, 16 hex chars
@@ -191,9 +193,13 @@ CREATE TABLE IF NOT EXISTS ingest_errors (
     path VARCHAR,
     line INTEGER,
     error VARCHAR,             -- empty | binary | too_large | unreadable | bad_json | no_text | ...
+                               -- or, for a bug in facts: read_failed | normalize_failed | extract_failed
     message VARCHAR,
-    recorded_at TIMESTAMP
+    recorded_at TIMESTAMP,
+    traceback VARCHAR          -- set for a bug only
 );
+-- Version 2 added the traceback of a failure.
+ALTER TABLE ingest_errors ADD COLUMN IF NOT EXISTS traceback VARCHAR;
 
 CREATE OR REPLACE VIEW v_facts AS
 SELECT f.*, e.name AS subject_name, e.type AS subject_type

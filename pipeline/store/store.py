@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ..errors import DatabaseLocked, DatabaseMissing, QueryError, ReadOnlyViolation, SchemaVersionError
 from ..names import entity_key
-from ..records import IngestError, Processed, content_id
+from ..records import ArticleFailed, IngestError, Processed, content_id
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 SCHEMA_SQL = SCHEMA_FILE.read_text(encoding="utf-8")
@@ -209,9 +209,11 @@ def write_article(con: duckdb.DuckDBPyConnection, p: Processed, run_id: str,
     return counts
 
 
-def record_errors(con: duckdb.DuckDBPyConnection, errors: list[IngestError], run_id: str) -> int:
+def record_errors(con: duckdb.DuckDBPyConnection, errors: list[IngestError | ArticleFailed], run_id: str) -> int:
+    """Rejections and failures (a failure keeps its traceback) in one transaction."""
     rows = [{"run_id": run_id, "path": e.path, "line": e.line, "error": e.error,
-             "message": e.message, "recorded_at": _now()} for e in errors]
+             "message": e.message, "recorded_at": _now(), "traceback": getattr(e, "traceback", None) or None}
+            for e in errors]
     con.execute("BEGIN TRANSACTION")
     n = insert_rows(con, "ingest_errors", rows)
     con.execute("COMMIT")
@@ -240,9 +242,9 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts:
                rows_written: dict[str, int]) -> None:
     con.execute(
         "UPDATE runs SET finished_at = ?, status = ?, n_new = ?, n_unchanged = ?, n_replaced = ?, "
-        "n_rejected = ?, rows_written = ? WHERE run_id = ?",
+        "n_rejected = ?, n_failed = ?, rows_written = ? WHERE run_id = ?",
         [_now(), status, counts.get("new", 0), counts.get("unchanged", 0), counts.get("replaced", 0),
-         counts.get("rejected", 0), json.dumps(rows_written), run_id])
+         counts.get("rejected", 0), counts.get("failed", 0), json.dumps(rows_written), run_id])
 
 
 def refresh_entities(con: duckdb.DuckDBPyConnection) -> int:
