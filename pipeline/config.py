@@ -16,7 +16,11 @@ from typing import Any
 
 from .errors import ConfigError
 
-DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+# A checkout (and an editable install) reads config/ beside the package; an installed wheel
+# carries the same files as pipeline/defaults (see pyproject.toml).
+_CHECKOUT_CONFIG = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_CONFIG_DIR = _CHECKOUT_CONFIG if (_CHECKOUT_CONFIG / "pipeline.toml").is_file() \
+    else Path(__file__).resolve().parent / "defaults"
 
 
 @dataclass(frozen=True)

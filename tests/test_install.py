@@ -1,0 +1,37 @@
+"""Installed the way a user might without `make`: a fresh venv, the interpreter's own pip (no
+upgrade), a regular (not editable) install of this checkout. Every package the code imports
+must come with it, and the default configuration too."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_html import PAGE
+
+# What a copy of the checkout leaves out: environments, caches, outputs, build leftovers.
+SKIP = shutil.ignore_patterns(".venv", ".git", "outputs", "build", "*.egg-info", "__pycache__", ".pytest_cache")
+
+
+@pytest.mark.slow
+def test_a_fresh_venv_with_the_bundled_pip_runs_inspect_on_html(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=SKIP)
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)  # ensurepip's pip, as shipped with this Python
+    bin_dir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
+    pip = subprocess.run([bin_dir / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", src],
+                         capture_output=True, text=True)
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    out = subprocess.run([bin_dir / "facts", "inspect", page], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert '"title": "Huawei widens Ascend shipments"' in out.stdout
+    assert "Ascend 910C" in out.stdout
