@@ -161,8 +161,8 @@ def _wide_encoding(data: bytes) -> str | None:
     sample = data[:_SAMPLE - _SAMPLE % 4] if len(data) > _SAMPLE else data
     best = from_bytes(sample).best()
     if best is not None and best.encoding.startswith(("utf_16", "utf_32")):
-        try:
-            data.decode(best.encoding)
+        try:  # incremental: a sample may end inside a character
+            codecs.getincrementaldecoder(best.encoding)().decode(sample, final=len(sample) == len(data))
         except UnicodeDecodeError:
             return None
         return best.encoding

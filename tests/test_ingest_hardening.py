@@ -306,3 +306,14 @@ def test_count_inputs_does_not_open_a_fifo_and_counts_as_ingest_reads(tmp_path, 
         pytest.fail("count_inputs blocked on a FIFO")
     small = replace(settings.ingest, max_bytes=1000)
     assert out == [1 + len(list(read_documents([f], small)))] == [1 + 4]
+
+
+def test_utf16_jsonl_without_bom_is_streamed_line_by_line(tmp_path, settings):
+    lines = [record(i, f"{SENTENCE} \U0001F600 {i}\u2028end") for i in range(1, 1201)]  # > 64 KiB: head cut mid-record
+    f = tmp_path / "w.jsonl"
+    f.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16-le"))
+    docs = list(read_documents([f], settings.ingest))
+    assert [type(d) for d in docs] == [RawDocument] * 1200
+    assert [(d.line, d.encoding) for d in docs[:2]] == [(1, "utf-16-le"), (2, "utf-16-le")]
+    assert docs[-1].raw_text == f"{SENTENCE} \U0001F600 1200\u2028end"
+    assert count_inputs([f]) == 1200
