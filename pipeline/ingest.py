@@ -356,11 +356,11 @@ def documents_from_bytes(data: bytes, name: str, fmt: str,
         return
     try:
         text, enc = decode(data, settings)
+    except UnicodeDecodeError as exc:  # a ValueError too: caught first
+        yield IngestError(name, "encoding", f"{name}: cannot decode ({exc.reason})")
+        return
     except ValueError:
         yield IngestError(name, "binary", f"{name}: binary data, not text (is it really {Path(name).suffix or 'text'}?)")
-        return
-    except UnicodeDecodeError as exc:
-        yield IngestError(name, "encoding", f"{name}: cannot decode ({exc.reason})")
         return
     if not text.strip():
         yield IngestError(name, "empty", f"{name}: file holds only whitespace")
@@ -380,7 +380,9 @@ def _jsonl_lines(fh: IO[bytes], settings: IngestSettings) -> tuple[str | None, I
     split as bytes and each line decoded on its own; UTF-16/32 files (BOM, or
     NUL pattern) are read through a decoder, their limit counted in characters.
     Memory stays bounded by max_bytes whatever the size of the file or a line.
-    Raises ValueError('binary') when the head is NUL-heavy and not UTF-16/32.
+    Raises ValueError('binary') when the head is NUL-heavy, not UTF-16/32, and
+    does not open like JSON: a binary file is one rejection, while JSON lines
+    with some binary lines keep their good records (bad lines rejected one by one).
     """
     head = fh.read(_SAMPLE)
     fh.seek(0)
@@ -388,7 +390,8 @@ def _jsonl_lines(fh: IO[bytes], settings: IngestSettings) -> tuple[str | None, I
     nuls = head.count(0)
     if nuls or head.startswith(tuple(b for b, _ in _WIDE_BOMS)):
         wide = _wide_encoding(head)
-        if wide is None and nuls / len(head) > settings.max_nul_ratio:
+        if wide is None and nuls / len(head) > settings.max_nul_ratio \
+                and not head.lstrip().startswith((b"{", b"[")):
             raise ValueError("binary")
     stream: Any = fh if wide is None else io.TextIOWrapper(fh, encoding=wide, errors="replace", newline="\n")
     return (wide.replace("_", "-") if wide else None), _split_lines(stream, settings.max_bytes,
@@ -396,7 +399,7 @@ def _jsonl_lines(fh: IO[bytes], settings: IngestSettings) -> tuple[str | None, I
 
 
 def _split_lines(stream: Any, limit: int, nl: Any) -> Iterator[tuple[int, Any, int]]:
-    cr = nl[:0] + ("\r" if isinstance(nl, str) else b"\r")
+    cr = "\r" if isinstance(nl, str) else b"\r"
     lineno = 0
     while True:
         line = stream.readline(limit + 2)
@@ -461,11 +464,11 @@ def _jsonl_documents(fh: IO[bytes], name: str, settings: IngestSettings) -> Iter
         else:
             try:
                 text, enc = decode(body, settings)
-            except ValueError:
-                yield IngestError(name, "binary", f"{where}: binary data, not text", lineno)
-                continue
             except UnicodeDecodeError as exc:
                 yield IngestError(name, "encoding", f"{where}: cannot decode ({exc.reason})", lineno)
+                continue
+            except ValueError:
+                yield IngestError(name, "binary", f"{where}: binary data, not text", lineno)
                 continue
         obj = _parse_json(text, name, lineno, "at column {col}")
         if isinstance(obj, IngestError):

@@ -262,11 +262,14 @@ def test_control_characters_do_not_make_an_article_binary(tmp_path, settings):
     f = tmp_path / "c.txt"
     f.write_text(text, encoding="utf-8")
     (tmp_path / "zeros.txt").write_bytes(bytes(4000))  # NUL-heavy: still binary
+    # JSON lines with one binary line: that line is rejected, not the file
+    (tmp_path / "part.jsonl").write_bytes(record(1, SENTENCE).encode() + b"\n" + bytes(300) + b"\n")
     db = tmp_path / "c.duckdb"
     summary = run_batch([tmp_path], db, settings, workers=1)
-    assert summary.new == 1
-    assert [(Path(p).name, code) for p, _, code, _ in errors(db)] == [("zeros.txt", "binary")]
-    (raw, clean), = rows(db, "SELECT raw_text, clean_text FROM articles")
+    assert summary.new == 2
+    assert [(Path(p).name, line, code) for p, line, code, _ in errors(db)] == \
+        [("part.jsonl", 2, "binary"), ("zeros.txt", None, "binary")]
+    (raw, clean), = rows(db, "SELECT raw_text, clean_text FROM articles WHERE source_id IS NULL")
     assert raw == text
     assert not any(c in clean for c in "\x01\x02\x1b\x07")
 
