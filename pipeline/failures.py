@@ -27,10 +27,10 @@ def read_guarded(paths: Iterable[Path], settings: IngestSettings,
                  ) -> Iterator[RawDocument | IngestError | ArticleFailed]:
     """ingest.read_documents, one file at a time: a bug while reading one file keeps what
     that file gave so far and goes on with the next file."""
-    from .ingest import read_documents
+    from .ingest import read_documents, shown_name
 
     for path in paths:
         try:
             yield from read_documents([path], settings)
         except Exception as exc:
-            yield failure(str(path), None, "read_failed", exc)
+            yield failure(shown_name(path), None, "read_failed", exc)

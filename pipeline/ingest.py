@@ -75,21 +75,6 @@ def shown_name(name: str | os.PathLike) -> str:
         return os.fsencode(s).decode("utf-8", "backslashreplace")
 
 
-class InputPath(type(Path())):  # type: ignore[misc]
-    """A path whose str() is shown_name() while os.fspath() (what open/stat use)
-    stays the real name: callers that store str(path) store a printable name."""
-
-    def __str__(self) -> str:
-        return shown_name(super().__str__())
-
-    def __fspath__(self) -> str:
-        return super().__str__()
-
-
-def _as_input(path: Path) -> Path:
-    return path if shown_name(path) == os.fspath(path) else InputPath(os.fspath(path))
-
-
 def discover(paths: Iterable[str | os.PathLike], settings: IngestSettings) -> list[Path]:
     """Files named, and regular files with a known extension under folders named (sorted).
 
@@ -101,11 +86,10 @@ def discover(paths: Iterable[str | os.PathLike], settings: IngestSettings) -> li
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            found.extend(_as_input(f) for f in sorted(
-                f for f in path.rglob("*")
-                if f.is_file() and f.suffix.lower() in exts and not f.name.startswith(".")))
+            found.extend(sorted(f for f in path.rglob("*")
+                                if f.is_file() and f.suffix.lower() in exts and not f.name.startswith(".")))
         else:
-            found.append(_as_input(path))
+            found.append(path)
     return found
 
 

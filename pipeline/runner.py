@@ -25,7 +25,7 @@ from . import __version__
 from .config import Settings
 from .engine import process_documents
 from .failures import read_guarded
-from .ingest import discover
+from .ingest import discover, shown_name
 from .reconcile import reconcile
 from .records import ArticleFailed, IngestError, Processed, RawDocument
 from .runlock import run_lock
@@ -84,7 +84,7 @@ def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settin
         con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
         try:
             store.mark_dead_runs(con)  # under the run lock, any `running` row is a killed run's
-            store.start_run(con, summary.run_id, [str(p) for p in files], settings.to_dict(), __version__)
+            store.start_run(con, summary.run_id, [shown_name(p) for p in files], settings.to_dict(), __version__)
             by_key, known = store.existing_articles(con)
         finally:
             con.close()
