@@ -104,30 +104,38 @@ def _align(old: str, new: str, s: list[int], e: list[int]) -> tuple[list[int], l
     """Offsets for `new`, which replaces `old` whose chars map to s/e."""
     if not new:
         return [], []
-    if len(new) == len(old) and all(a == b or _fold(a) == b for a, b in zip(old, new)):
+    if len(new) == len(old) and all(a == b or _expect(a) == b for a, b in zip(old, new)):
         return list(s), list(e)  # one for one; equal length alone is not enough ("ﬁ" -> "fi" and a control dropped)
     if not old:
         return [0] * len(new), [0] * len(new)
     lo, hi = s[0], e[-1]
     if len(old) * len(new) > 4_000_000:  # too long to align: map the whole span
         return [lo] * len(new), [hi] * len(new)
+    # Old text is first rewritten unit by unit (a character with its combining marks) into what
+    # a fixer makes of it: its compatibility form ("Ａ" -> "A", "ﬁ" -> "fi", "e" + U+0301 -> "é"),
+    # nothing for a control character. That expectation differs from `new` only where a fixer
+    # did more (mojibake), so the diff aligns each character with what it became, never with a
+    # look-alike elsewhere in a repetitive line.
+    units = _units(old)
+    keys: list[str] = []
+    owner: list[int] = []  # keys[k] comes from units[owner[k]]
+    for u, (a, b) in enumerate(units):
+        for ch in _expect(old[a:b]):
+            keys.append(ch)
+            owner.append(u)
     out_s: list[int] = []
     out_e: list[int] = []
-    # Old text is matched unit by unit (a character with its combining marks) by its
-    # compatibility form, so what a fixer folded ("Ａ" -> "A", "e" + U+0301 -> "é") aligns
-    # with what it became, not with a look-alike elsewhere in the line.
-    units = _units(old)
-    keys = [_fold(old[a:b]) for a, b in units]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, keys, list(new), autojunk=False).get_opcodes():
-        if tag == "equal":  # a unit equal to one new character
-            for a, b in units[i1:i2]:
+        if tag == "equal":
+            for k in range(i1, i2):
+                a, b = units[owner[k]]
                 out_s.append(s[a])
                 out_e.append(e[b - 1])
         elif tag in ("replace", "insert"):
             if i2 > i1:
-                a, b = s[units[i1][0]], e[units[i2 - 1][1] - 1]
+                a, b = s[units[owner[i1]][0]], e[units[owner[i2 - 1]][1] - 1]
             else:  # pure insertion: anchor on the neighbour
-                a = b = s[units[i1][0]] if i1 < len(units) else hi
+                a = b = s[units[owner[i1]][0]] if i1 < len(owner) else hi
             out_s.extend([a] * (j2 - j1))
             out_e.extend([b] * (j2 - j1))
         # delete: nothing in new
@@ -148,7 +156,9 @@ def _units(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=4096)
-def _fold(unit: str) -> str:
-    """A unit's NFKC form where that is one character ('Ａ' -> 'A', 'e' + U+0301 -> 'é'), else itself."""
-    folded = unicodedata.normalize("NFKC", unit)
-    return folded if len(folded) == 1 else unit
+def _expect(unit: str) -> str:
+    """What cleaning is expected to make of one unit: '' for a control character, else its
+    NFKC form ('Ａ' -> 'A', 'ﬁ' -> 'fi', 'e' + U+0301 -> 'é')."""
+    if unicodedata.category(unit[0]) == "Cc" and unit not in "\n\t":
+        return ""
+    return unicodedata.normalize("NFKC", unit)
