@@ -14,6 +14,7 @@ from the text; what the text does not state stays None.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import ftfy
@@ -23,6 +24,7 @@ from .config import Settings
 from .html_depth import flatten_deep
 from .language import LanguageDetector
 from .metadata import parse_date
+from .page_meta import find_page_metadata, load_page_meta_settings
 from .records import Article, Metadata, RawDocument, Section
 from .scripts import space_cjk, word_count
 from .textmap import MappedText
@@ -191,6 +193,13 @@ class Normalizer:
         found = layout.found
         text_meta = Metadata(title=found.title, author=found.author, published=found.published,
                              outlet=found.outlet)
+        if doc.fmt != "html" and not raw:  # plain text: what the page states about itself wins over the head rules
+            pm = find_page_metadata([l.text for l in layout.lines], meta.language or self.detect_language(mt.text),
+                                    next((k for k, l in enumerate(layout.lines) if l.kind is None), None),
+                                    load_page_meta_settings(self.settings.config_dir))
+            text_meta = _merge_meta(Metadata(title=pm.title, author=pm.author, published=pm.published,
+                                             outlet=pm.outlet),
+                                    replace(text_meta, title=None) if pm.judged else text_meta)
         meta = _merge_meta(meta, text_meta)
         return Article(
             article_id=doc.article_id, source_key=doc.source_key, path=doc.path,
