@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .metadata import clean_name, parse_date
+from .prose import ProseSettings
 from .scripts import foreign_share, main_script
 
 _KEY_STRIP = re.compile(r"[\W_]+", re.UNICODE)
@@ -58,6 +59,7 @@ class Rules:
     foreign_share: float
     min_letters: int
     foreign_max_chars: int
+    prose: ProseSettings
 
 
 def _alternation(words: list[str]) -> re.Pattern:
@@ -89,6 +91,8 @@ def load_rules(config_dir: str | Path) -> Rules:
         outlet=tuple(re.compile(p) for p in pats["outlet"]),
         foreign_share=scripts["foreign_share"], min_letters=scripts["min_letters"],
         foreign_max_chars=scripts["foreign_max_chars"],
+        prose=ProseSettings(**{k: v for k, v in cfg["prose"].items() if k != "stoplists"},
+                            stoplists=dict(cfg["prose"]["stoplists"])),
     )
 
 

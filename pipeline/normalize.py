@@ -25,6 +25,7 @@ from .html_depth import flatten_deep
 from .language import LanguageDetector
 from .metadata import parse_date
 from .page_meta import find_page_metadata, load_page_meta_settings
+from .prose import prose_lines
 from .records import Article, Metadata, RawDocument, Section
 from .scripts import space_cjk, word_count
 from .textmap import MappedText
@@ -167,6 +168,23 @@ def _sections(mt: MappedText, layout: Layout) -> tuple[Section, ...]:
     return tuple(out)
 
 
+# Cuts prose.py may undo: the marker rules' cut from a "Related"/"Comments"/"FAQ" line to the
+# end of the page takes article prose with it on many sites (measured on the dev pages); a
+# line the rules recognise for what it is (title, byline, share buttons...) stays cut.
+_RANGE_CUTS = frozenset({"related", "qa"})
+
+
+def _mark_prose(layout: Layout, language: str | None, rules: Rules) -> None:
+    """The article is the runs of prose (prose.py): their lines are body unless a rule named
+    the line itself, and every other line is page ("page"). No opinion: the rules' cut stands."""
+    keep = prose_lines([l.text for l in layout.lines], language, rules.prose)
+    if keep is None:
+        return
+    for line, prose in zip(layout.lines, keep):
+        if line.kind is None or line.kind in _RANGE_CUTS:
+            line.kind = None if prose else (line.kind or "page")
+
+
 class Normalizer:
     """Holds what normalization loads once (rules, language detector)."""
 
@@ -185,6 +203,8 @@ class Normalizer:
         else:
             mt = MappedText.identity(doc.raw_text) if raw else clean_plain(doc.raw_text)
         layout = segment(mt.text, self.rules, known_title=meta.title)
+        if doc.fmt != "html" and not raw:
+            _mark_prose(layout, meta.language or self.detect_language(mt.text), self.rules)
         keep_all = raw or not self.settings.normalize.remove_boilerplate
         if keep_all:
             body, sections = mt, ()

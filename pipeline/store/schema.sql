@@ -56,7 +56,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE TABLE IF NOT EXISTS sections (
     section_id VARCHAR,
     article_id VARCHAR,
-    kind VARCHAR,              -- header | title | byline | meta | summary | ui | qa | related | social | attribution | foreign
+    kind VARCHAR,              -- header | title | byline | meta | summary | ui | qa | related | social | attribution | foreign | page
     label VARCHAR,
     text VARCHAR,
     raw_start INTEGER,
