@@ -75,7 +75,13 @@ def foreign_share(text: str, main: str) -> tuple[float, int]:
 
 
 def space_cjk(mt: MappedText) -> MappedText:
-    """Insert a space where CJK text touches Latin letters or digits."""
+    """In a Latin-script text, insert a space where CJK text touches Latin letters or digits
+    (a CJK term glued into English prose, `950/960搭载`), so the tokenizer sees two tokens.
+
+    A Chinese or Japanese text is left as it is: there, Latin letters and digits inside CJK
+    ("iPhone", "2025年") are written without spaces, and inserting them would change the article."""
+    if main_script(mt.text) != "latin":
+        return mt
     return mt.sub(_GLUE, " ")
 
 

@@ -77,3 +77,12 @@ def test_chunk_text_cuts_at_paragraphs_and_covers_everything():
 def test_folded_characters_map_to_their_own_raw_characters(raw, expected):
     mt = clean_plain(raw)
     assert [mt.raw_span(i, i + 1) for i in range(len(mt.text))] == expected
+
+
+def test_cjk_glued_to_latin_is_spaced_only_in_latin_script_text():
+    from pipeline.scripts import space_cjk
+
+    english = MappedText.identity("Huawei said the Ascend 950/960搭载 new memory, which analysts praised.")
+    assert "950/960 搭载" in space_cjk(english).text
+    chinese = MappedText.identity("华为发布了iPhone竞品Mate 80，搭载麒麟9030芯片，2025年上市。")
+    assert space_cjk(chinese) is chinese  # the article stays as written
