@@ -62,6 +62,8 @@ class PageMetaSettings:
     date_max_chars: int
     near_lines: int
     author_max_chars: int
+    title_weights: dict[str, float]
+    path_marks: str
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def load_page_meta_settings(config_dir: str | Path) -> PageMetaSettings:
         prose_min_chars=cfg["prose_min_chars"],
         date_max_chars=cfg["date_max_chars"], near_lines=cfg["near_lines"],
         author_max_chars=cfg["author_max_chars"],
+        title_weights=dict(cfg["title_weights"]), path_marks=cfg["path_marks"],
     )
 
 
@@ -309,10 +312,21 @@ def _body_anchor(page: _Page, body_start: int | None) -> int | None:
 
 
 def _find_title(page: _Page, body_start: int | None) -> tuple[int | None, str | None, float]:
+    cands = _title_candidates(page, body_start)
+    if not cands:
+        return None, None, 0.0
+    best = max(cands, key=lambda c: c["score"])
+    if best["score"] < page.s.title_min_score:
+        return None, None, best["score"]
+    return best["i"], best["outlet"], best["score"]
+
+
+def _title_candidates(page: _Page, body_start: int | None) -> list[dict]:
+    """Every title-like line near the body start with what its score is made of (in line order)."""
     s, n = page.s, len(page.lines)
     anchor = _body_anchor(page, body_start)
     if anchor is None:
-        return None, None, 0.0
+        return []
     body_terms: set[str] = set()
     chars = 0
     for j in range(anchor, n):
@@ -324,10 +338,9 @@ def _find_title(page: _Page, body_start: int | None) -> tuple[int | None, str | 
     counts: dict[str, int] = {}
     for k in page.keys:
         counts[k] = counts.get(k, 0) + 1
-    best, best_score, best_outlet = None, 0.0, None
+    out = []
     for i in range(max(0, anchor - s.lookback_lines), min(n, anchor + s.lookinto_lines)):
-        if not _title_like(page, i) or page.prose[i] or page.byline(i) or page.date(i) \
-                or _is_credit(page, i) or _is_credit(page, i - 1) or _is_credit(page, i + 1):
+        if not _title_like(page, i) or page.prose[i] or page.byline(i) or page.date(i) or _is_credit(page, i):
             continue
         terms = set(_terms(page.lines[i]))
         matched = len(terms & body_terms)
@@ -335,19 +348,18 @@ def _find_title(page: _Page, body_start: int | None) -> tuple[int | None, str | 
         between = [j for j in range(i + 1, anchor) if page.keys[j] != page.keys[i]]
         closeness = 1.0 / (1 + len(between) / s.near_lines) if i < anchor else 0.0
         after = range(i + 1, min(n, i + 1 + s.meta_after_title))
-        meta_near = 1.0 if any(page.date(j) or page.byline(j) for j in after) else \
-            0.5 if i > 0 and (page.date(i - 1) or page.byline(i - 1)) else 0.0
-        if not matched and meta_near < 1.0:  # no word in the body and no byline or date under it
+        meta_after = any(page.date(j) or page.byline(j) for j in after)
+        meta_before = i > 0 and bool(page.date(i - 1) or page.byline(i - 1))
+        if not matched and not meta_after:  # no word in the body and no byline or date under it
             continue
         repeated, outlet = _repeated(page, i, counts)
         words = len(page.lines[i].split()) if not _CJK.search(page.lines[i]) else len(page.lines[i]) // 2
-        score = (2 * overlap + closeness + 0.5 * min(1.0, words / s.headline_words)
-                 + meta_near + (0.5 if repeated else 0.0))
-        if score > best_score:
-            best, best_score, best_outlet = i, score, outlet
-    if best is None or best_score < s.title_min_score:
-        return None, None, best_score
-    return best, best_outlet, best_score
+        feats = dict(overlap=overlap, closeness=closeness, length=min(1.0, words / s.headline_words),
+                     meta_after=float(meta_after), meta_before=float(meta_before), repeated=float(repeated),
+                     path=float(any(c in page.lines[i] for c in s.path_marks)))
+        score = sum(s.title_weights.get(k, 0.0) * v for k, v in feats.items())
+        out.append(dict(i=i, score=score, outlet=outlet, **feats))
+    return out
 
 
 def _repeated(page: _Page, i: int, counts: dict[str, int]) -> tuple[bool, str | None]:

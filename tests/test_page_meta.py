@@ -158,3 +158,21 @@ def test_plain_text_article_gets_the_page_metadata():
     art = norm(doc)
     assert (art.title, art.author, art.published) == (
         "Harbour cranes return to the old port after decades", "Jane Doe", "2020-03-04")
+
+
+CRUMB = """Home » Gardening » Climbing plants
+Climbing plants
+How to prune climbing roses in late winter
+Photo: Garden archive
+Posted on 4 February 2022
+Climbing roses flower on new growth, so pruning them in late winter keeps the plants healthy and full of flowers all summer long.
+Cut out dead and weak stems first, then tie the strongest climbing shoots to the trellis so that the roses grow sideways and flower more.
+Prune the side shoots back to two or three buds, and feed the roses with compost once the pruning is done in late winter.
+Related posts
+"""
+
+
+def test_headline_beside_a_picture_credit_beats_the_breadcrumb():
+    m = meta(CRUMB, "en")
+    assert m.title == "How to prune climbing roses in late winter"
+    assert m.published == "2022-02-04"
