@@ -56,6 +56,9 @@ class IngestSettings:
     id_fields: tuple[str, ...] = ("id",)
 
 
+HTML_FAVOR = ("precision", "balanced", "recall")  # trafilatura's trade-offs
+
+
 @dataclass(frozen=True)
 class NormalizeSettings:
     languages: tuple[str, ...] = ("en",)
@@ -63,6 +66,8 @@ class NormalizeSettings:
     language_sample_chars: int = 3000
     remove_boilerplate: bool = True
     html_max_depth: int = 250
+    html_favor: str = "balanced"
+    html_recut: bool = False
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,9 @@ def load_settings(user_file: str | os.PathLike | None = None,
         _merge(merged, _read_toml(upath), upath)
     sections = {name: _coerce(cls, merged.get(name, {}), str(user_file or default_file))
                 for name, cls in _SECTION_CLASSES.items()}
+    if sections["normalize"].html_favor not in HTML_FAVOR:
+        raise ConfigError(f"{user_file or default_file}: [normalize] html_favor must be one of "
+                          f"{', '.join(HTML_FAVOR)}, not {sections['normalize'].html_favor!r}")
     return Settings(**sections, config_dir=cdir)
 
 

@@ -101,11 +101,13 @@ def _little_text(raw: str, a: int, b: int) -> bool:
     return len(_TAG.sub("", raw[a:b]).strip()) <= _HTML_SKIPPED_TEXT
 
 
-def _html_body(raw: str, max_depth: int) -> tuple[MappedText, Metadata]:
-    """Main text of an HTML page via trafilatura, located in the raw HTML."""
+def _html_body(raw: str, max_depth: int, favor: str) -> tuple[MappedText, Metadata]:
+    """Main text of an HTML page via trafilatura (`favor`: precision, balanced or recall),
+    located in the raw HTML."""
     import trafilatura
 
-    options = dict(with_metadata=True, include_comments=False, include_tables=True, favor_precision=True)
+    options = dict(with_metadata=True, include_comments=False, include_tables=True,
+                   favor_precision=favor == "precision", favor_recall=favor == "recall")
     doc = trafilatura.bare_extraction(raw, **options)
     text = (doc.text if doc is not None else "") or ""
     if not text.strip() and (flat := flatten_deep(raw, max_depth)) is not None:
@@ -197,12 +199,16 @@ class Normalizer:
     def __call__(self, doc: RawDocument, *, raw: bool = False, published: str | None = None) -> Article:
         meta = doc.meta
         if doc.fmt == "html" and not raw:
-            located, html_meta = _html_body(doc.raw_text, self.settings.normalize.html_max_depth)
+            located, html_meta = _html_body(doc.raw_text, self.settings.normalize.html_max_depth,
+                                              self.settings.normalize.html_favor)
             mt = _reclean(located)
             meta = _merge_meta(meta, html_meta)
         else:
             mt = MappedText.identity(doc.raw_text) if raw else clean_plain(doc.raw_text)
         layout = segment(mt.text, self.rules, known_title=meta.title)
+        if doc.fmt == "html" and not self.settings.normalize.html_recut:
+            for line in layout.lines:  # trafilatura's body is the body; the rules only read metadata
+                line.kind = None
         if doc.fmt != "html" and not raw:
             _mark_prose(layout, meta.language or self.detect_language(mt.text), self.rules)
         keep_all = raw or not self.settings.normalize.remove_boilerplate

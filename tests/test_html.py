@@ -79,3 +79,24 @@ def test_flattening_keeps_text_entities_and_comments_in_order():
     # the top two levels and the bottom two stay; the wrappers between give up their tags
     assert flatten_deep(page, 4) == \
         "<body><div><div><p>a &amp; b<br>c</p><!-- x --><p><img src=y>d</p></div></div></body>"
+
+
+def test_html_favor_must_be_one_of_trafilaturas_trade_offs(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[normalize]\nhtml_favor = "fast"\n', encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    result = invoke("inspect", page, "--config", cfg)
+    assert result.exit_code == 1
+    assert "html_favor must be one of precision, balanced, recall" in result.output
+
+
+def test_trafilaturas_body_is_not_cut_again_by_the_text_rules(tmp_path):
+    """An in-body "Read more" box used to cut every paragraph after it as `related`."""
+    extra = ("<p>Read more</p><p>The chips are made by SMIC in Shanghai, according to two people familiar "
+             "with the matter who asked not to be named.</p></article>")
+    page = PAGE.replace("</article>", extra)
+    f = tmp_path / "page.html"
+    f.write_text(page, encoding="utf-8")
+    out = json.loads(invoke("inspect", f).stdout)
+    assert "The chips are made by SMIC in Shanghai" in out["article"]["clean_text"]
