@@ -10,8 +10,9 @@ never seen:
   their words do not recur in the body, so they score low. No candidate strong enough: None.
 - Author: a byline ("By", "Von", "Par", "Por", "Autor:", "Text:", ...) near the title or after the
   body, or a bare name beside the date line under the title.
-- Date: a short date-like line near the title (dateparser in the page's language), a dated line
-  with a "published" keyword anywhere in the head.
+- Date: a short date-like line near the title (dateparser in the page's language and English, read
+  up to the first year so a clock time or an "updated" date after it does not derail it); none
+  there: the nearest date line above the body, else the first below it.
 - Outlet: the site name of a "Headline | Site" line.
 
 Word lists and thresholds are the [page_meta] table of config/boilerplate.toml.
@@ -151,7 +152,8 @@ class _Page:
             return None
         text = _GLUED_TIME.sub(r"\1 ", line)
         text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text)  # "Collignon22. Februar 2020"
-        langs = [self.language] if self.language else None
+        # English month names turn up on pages in any language (themes, date widgets)
+        langs = list(dict.fromkeys([self.language, "en"])) if self.language else None
         us = self.language == "en" and re.search(r"(?<!\d)\d{1,2}/\d{1,2}/\d{4}(?!\d)", text)
         if us:  # 03/04/2020 on an English page: month first
             m = re.search(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)", text)
@@ -160,10 +162,20 @@ class _Page:
         if m and not _YEAR.search(text):  # 12.03.21
             d, mo, y = re.split(r"[./]", m.group(0))
             text = f"20{y}-{mo}-{d}"
-        try:
-            return parse_date(text, languages=langs)
-        except Exception:  # dateparser on odd input: no date rather than a failed page
-            return None
+        # "Jan. 2015" -> "Jan 2015": dateparser misses abbreviated months with their dot
+        text = re.sub(r"\b([^\W\d_]{3,5})\.(?=\s*\d)", r"\1", text)
+        text = re.sub(r"(?<=[^\W\d_])([|/·•])(?=[^\W\d_])", r" \1 ", text)  # "Doe/June 5": words apart
+        # the text up to the first year first: a clock time or a second date after it
+        # ("9 décembre 2019 à 09h08", "June 12, 2020 9:49 am EST/Updated: ...") derails dateparser
+        y = _YEAR.search(text)
+        for part in ([text[:y.end()]] if y and y.start() > 0 else []) + [text]:
+            try:
+                found = parse_date(part, languages=langs)
+            except Exception:  # dateparser on odd input: no date rather than a failed page
+                found = None
+            if found:
+                return found
+        return None
 
     def byline(self, i: int) -> str | None:
         if i not in self._bylines:
@@ -250,7 +262,8 @@ def find_page_metadata(lines: list[str], language: str | None, body_start: int |
         return PageMeta()
     title_i, outlet, _ = _find_title(page, body_start)
     anchors = [a for a in (title_i, _body_anchor(page, body_start)) if a is not None]
-    published = next((d for a in anchors if (d := _find_date(page, a))), None)
+    published = next((d for a in anchors if (d := _find_date(page, a))), None) \
+        or next((d for a in anchors[-1:] if (d := _page_date(page, a))), None)
     author = next((x for a in anchors if (x := _find_author(page, a))), None)
     return PageMeta(title=page.lines[title_i] if title_i is not None else None,
                     author=author, published=published, outlet=outlet, judged=bool(anchors))
@@ -392,6 +405,17 @@ def _near(page: _Page, anchor: int | None) -> list[int]:
 
 def _find_date(page: _Page, anchor: int | None) -> str | None:
     for j in _near(page, anchor):
+        d = page.date(j)
+        if d:
+            return d
+    return None
+
+
+def _page_date(page: _Page, anchor: int) -> str | None:
+    """No date beside the title or body start: the nearest date line above the body (a page's head
+    carries the publication date; 77% right on the dev pages), else the first one after it (a
+    "posted on" footer, or a comment's date: 56%)."""
+    for j in [*range(anchor - 1, -1, -1), *range(anchor + 1, len(page.lines))]:
         d = page.date(j)
         if d:
             return d

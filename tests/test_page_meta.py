@@ -176,3 +176,16 @@ def test_headline_beside_a_picture_credit_beats_the_breadcrumb():
     m = meta(CRUMB, "en")
     assert m.title == "How to prune climbing roses in late winter"
     assert m.published == "2022-02-04"
+
+
+def test_abbreviated_month_and_time_after_the_year():
+    page = DE.replace("12.03.2021, 14:05 Uhr", "Anna Schmidt | 12. Jan. 2021 | 14:05 Uhr")
+    assert meta(page, "de").published == "2021-01-12"
+    page = EN.replace("By Jane Doe", "By Jane Doe/June 5, 2020 9:49 am/Updated: Aug. 18, 2020")
+    assert meta(page, "en").published == "2020-06-05"
+
+
+def test_a_date_far_above_the_body_is_taken_when_none_is_near():
+    lines = DE.split("\n")
+    far = lines[:2] + ["12.03.2021"] + lines[2:5] + [f"Rubrik {k}" for k in range(12)] + lines[5:7] + lines[8:]
+    assert meta("\n".join(far), "de").published == "2021-03-12"
