@@ -209,8 +209,10 @@ class Normalizer:
         if doc.fmt == "html" and not self.settings.normalize.html_recut:
             for line in layout.lines:  # trafilatura's body is the body; the rules only read metadata
                 line.kind = None
-        if doc.fmt != "html" and not raw:
-            _mark_prose(layout, meta.language or self.detect_language(mt.text), self.rules)
+        plain_page = doc.fmt != "html" and not raw
+        page_language = (meta.language or self.detect_language(mt.text)) if plain_page else None
+        if plain_page:
+            _mark_prose(layout, page_language, self.rules)
         keep_all = raw or not self.settings.normalize.remove_boilerplate
         if keep_all:
             body, sections = mt, ()
@@ -219,8 +221,8 @@ class Normalizer:
         found = layout.found
         text_meta = Metadata(title=found.title, author=found.author, published=found.published,
                              outlet=found.outlet)
-        if doc.fmt != "html" and not raw:  # plain text: what the page states about itself wins over the head rules
-            pm = find_page_metadata([l.text for l in layout.lines], meta.language or self.detect_language(mt.text),
+        if plain_page:  # plain text: what the page states about itself wins over the head rules
+            pm = find_page_metadata([l.text for l in layout.lines], page_language,
                                     next((k for k, l in enumerate(layout.lines) if l.kind is None), None),
                                     load_page_meta_settings(self.settings.config_dir))
             text_meta = _merge_meta(Metadata(title=pm.title, author=pm.author, published=pm.published,
