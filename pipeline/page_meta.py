@@ -126,7 +126,8 @@ class _Page:
         self._dates: dict[int, str | None] = {}
         self._bylines: dict[int, str | None] = {}
         self.byline_re = re.compile(
-            r"^(?:" + "|".join(re.escape(p) for p in s.byline_prefixes) + r")(?:\s*[:：]\s*|\s+)(?P<rest>.+)$",
+            r"^(?:" + "|".join(re.escape(p) for p in s.byline_prefixes)
+            + r")(?:\s*[:：]\s*|\s+|(?-i:(?=[A-ZÀ-ÖØ-Þ][\w.]*[a-zß-ÿ.])))(?P<rest>.+)$",  # "ByJ.R. Stone"
             re.IGNORECASE)
         self.inner_byline_re = re.compile(
             r"(?:[|·•⋅,;/–—]|\s-|\d\.?)\s*(?:" + "|".join(re.escape(p) for p in s.byline_prefixes)
@@ -428,8 +429,12 @@ def _find_author(page: _Page, anchor: int | None) -> str | None:
         a = page.byline(j)
         if a:
             return a
-    for j in near:  # a bare name beside a date line
+    for j in near:  # a bare name beside a date line, or opening it ("Marie Merlet | 9 décembre 2019")
         if page.date(j):
+            m = re.match(r"^(.+?)(?:\s*[|·•–—,]\s*|\s+(?=\d)|(?<=[^\W\d_])(?=\d))", page.lines[j])
+            name = _is_name_line(m.group(1), page.s) if m else None
+            if name:
+                return name
             for k in (j - 1, j + 1, j - 2, j + 2):
                 if 0 <= k < len(page.lines) and k != anchor:
                     name = _is_name_line(page.lines[k], page.s)

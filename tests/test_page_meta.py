@@ -189,3 +189,9 @@ def test_a_date_far_above_the_body_is_taken_when_none_is_near():
     lines = DE.split("\n")
     far = lines[:2] + ["12.03.2021"] + lines[2:5] + [f"Rubrik {k}" for k in range(12)] + lines[5:7] + lines[8:]
     assert meta("\n".join(far), "de").published == "2021-03-12"
+
+
+def test_name_opening_the_date_line_and_a_glued_byline_word():
+    page = DE.replace("Von Anna Schmidt\n12.03.2021, 14:05 Uhr", "Anna Schmidt | 12.03.2021, 14:05 Uhr")
+    assert meta(page, "de").author == "Anna Schmidt"
+    assert meta(EN.replace("By Jane Doe", "ByJane Doe"), "en").author == "Jane Doe"
