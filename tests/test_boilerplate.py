@@ -11,10 +11,10 @@ import json
 import pytest
 
 from conftest import invoke
-from pipeline.boilerplate import load_rules, segment
+from pipeline.normalize.boilerplate import load_rules, segment
 from pipeline.config import load_settings
 from pipeline.ingest import documents_from_bytes
-from pipeline.metadata import parse_date
+from pipeline.normalize.metadata import parse_date
 from pipeline.normalize import Normalizer
 
 BODY = ("Alibaba Cloud said on Monday that it would double its data-centre capacity in Malaysia "

@@ -72,7 +72,7 @@ def test_page_nested_deeper_than_the_parser_goes_keeps_its_text(tmp_path, depth)
 
 
 def test_flattening_keeps_text_entities_and_comments_in_order():
-    from pipeline.html_depth import flatten_deep
+    from pipeline.normalize.html_depth import flatten_deep
 
     page = "<body>" + "<div>" * 6 + "<p>a &amp; b<br>c</p><!-- x --><p><img src=y>d</p>" + "</div>" * 6 + "</body>"
     assert flatten_deep(page, 10) is None  # not deep: left to the parser as it is

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.config import DEFAULT_CONFIG_DIR, load_settings
 from pipeline.normalize import Normalizer
-from pipeline.page_meta import find_page_metadata, load_page_meta_settings
+from pipeline.normalize.page_meta import find_page_metadata, load_page_meta_settings
 from pipeline.records import RawDocument
 
 S = load_page_meta_settings(DEFAULT_CONFIG_DIR)

@@ -78,7 +78,7 @@ def test_every_body_word_maps_back_to_its_surface(raw):
 @hsettings(max_examples=300, deadline=None)
 @given(ARTICLE_LIKE)
 def test_non_ascii_line_pattern_finds_exactly_the_lines_with_a_non_ascii_character(text):
-    from pipeline.normalize import _NON_ASCII_LINE
+    from pipeline.normalize.clean import _NON_ASCII_LINE
 
     want, pos = [], 0
     for line in text.split("\n"):
@@ -93,7 +93,7 @@ def test_non_ascii_line_pattern_finds_exactly_the_lines_with_a_non_ascii_charact
 def test_script_counts_agree_with_counting_letter_by_letter(text):
     from collections import Counter
 
-    from pipeline.scripts import script_counts, script_of
+    from pipeline.normalize.scripts import script_counts, script_of
 
     assert script_counts(text) == Counter(s for s in map(script_of, text) if s)
 

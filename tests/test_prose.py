@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.boilerplate import load_rules
+from pipeline.normalize.boilerplate import load_rules
 from pipeline.config import load_settings
-from pipeline.prose import prose_lines
+from pipeline.normalize.prose import prose_lines
 
 SETTINGS = load_rules(load_settings().config_dir).prose
 

@@ -157,8 +157,13 @@ def _units(text: str) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=4096)
 def _expect(unit: str) -> str:
-    """What cleaning is expected to make of one unit: '' for a control character, else its
-    NFKC form ('Ａ' -> 'A', 'ﬁ' -> 'fi', 'e' + U+0301 -> 'é')."""
+    """What cleaning is expected to make of one unit, as ftfy does: '' for a control character;
+    the compatibility form of a Latin ligature ('ﬁ' -> 'fi') or a full- or half-width form
+    ('Ａ' -> 'A'); else the composed form ('e' + U+0301 -> 'é'). Other compatibility characters
+    (a no-break space) stay as they are, as ftfy leaves them."""
+    first = ord(unit[0])
     if unicodedata.category(unit[0]) == "Cc" and unit not in "\n\t":
         return ""
-    return unicodedata.normalize("NFKC", unit)
+    if 0xFB00 <= first <= 0xFB06 or 0xFF00 <= first <= 0xFFEF:
+        return unicodedata.normalize("NFKC", unit)
+    return unicodedata.normalize("NFC", unit)

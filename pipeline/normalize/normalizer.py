@@ -1,11 +1,12 @@
-"""RawDocument -> Article: unicode repair, body extraction, metadata, offset map.
+"""RawDocument -> Article: the normalize stage's steps, in order.
 
-1. Clean the whole decoded text (line breaks, ftfy for mojibake, NFC, full-width
-   folding, control characters, spaces); every rewrite goes through MappedText,
-   so each clean character keeps its raw offsets.
-2. HTML: trafilatura gives the main text and page metadata first.
-3. Segment lines into body and page (boilerplate.py); the non-body blocks are
-   kept as sections (summary, qa, related, ...) with their raw offsets.
+1. Clean the whole decoded text (clean.py); every rewrite goes through MappedText
+   (textmap.py), so each clean character keeps its raw offsets.
+2. HTML: trafilatura gives the main text and page metadata first (html.py).
+3. Plain text: segment lines into body and page with the marker rules
+   (boilerplate.py) and the runs of prose (prose.py); the non-body blocks are kept
+   as sections (summary, qa, related, page, ...) with their raw offsets; the page's
+   own title, byline and date are read (page_meta.py).
 4. Space CJK glued to Latin, detect the language, count words.
 Metadata the input gives (JSON fields, HTML meta) wins; what it lacks is taken
 from the text; what the text does not state stays None.
@@ -13,53 +14,19 @@ from the text; what the text does not state stays None.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from datetime import date
 
-import ftfy
-
+from ..config import Settings
+from ..records import Article, Metadata, RawDocument, Section
 from .boilerplate import Layout, Line, Rules, load_rules, segment
-from .config import Settings
-from .html_depth import flatten_deep
+from .clean import clean_plain, reclean
+from .html import html_body
 from .language import LanguageDetector
 from .metadata import parse_date
 from .page_meta import find_page_metadata, load_page_meta_settings
 from .prose import prose_lines
-from .records import Article, Metadata, RawDocument, Section
 from .scripts import space_cjk, word_count
 from .textmap import MappedText
-
-_FTFY = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_line_breaks=False,
-                            normalization="NFC", explain=False)
-_NON_ASCII_LINE = re.compile(r"(?m)^(?=[^\n]*[^\x00-\x7f])[^\n]*")  # anchored: no quadratic backtracking on ASCII lines
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
-# Runs of horizontal space other than one plain space (the common case matches nothing, so costs nothing).
-_H_SPACE = re.compile(r" [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*")
-_TRAILING = re.compile(r" +(?=\n)| +$")
-_LEADING = re.compile(r"(?<=\n) +|^ +")
-_BLANKS = re.compile(r"\n{3,}")
-# How far ahead (characters of markup) a word of the extracted HTML text is looked for.
-_HTML_SEARCH_WINDOW = 5000
-# ...or further, when what lies between is markup with at most this many characters of text.
-_HTML_SKIPPED_TEXT = 200
-_TAG = re.compile(r"<[^<>]*>|<[^<>]*$")
-
-
-def clean_plain(raw: str) -> MappedText:
-    """The normalization every text gets: line breaks, unicode repair, spaces."""
-    mt = MappedText.identity(raw)
-    mt = mt.sub(r"\r\n?|[\u2028\u2029\x85]", "\n")
-    mt = mt.map_lines(lambda line: ftfy.fix_text(line, _FTFY), only=_NON_ASCII_LINE)
-    mt = mt.sub(_CONTROL, "")
-    mt = mt.sub(_H_SPACE, " ")
-    mt = mt.sub(_TRAILING, "")
-    mt = mt.sub(_LEADING, "")
-    mt = mt.sub(_BLANKS, "\n\n")
-    m = re.match(r"\s*", mt.text)
-    start = m.end() if m else 0
-    end = len(mt.text.rstrip())
-    return mt.slice(start, max(start, end))
 
 
 def iso_date(value: str | None) -> str | None:
@@ -67,65 +34,6 @@ def iso_date(value: str | None) -> str | None:
     if not value:
         return None
     return parse_date(value.strip())
-
-
-def locate_in_raw(text: str, raw: str) -> MappedText:
-    """Map extracted text back into the raw markup, word by word, moving forward.
-
-    Each word found verbatim in the raw text maps exactly; whitespace maps to the
-    gap between its neighbours; a word not found (an HTML entity, say) maps to
-    the position reached so far.
-    """
-    starts: list[int] = []
-    ends: list[int] = []
-    pos = 0
-    for m in re.finditer(r"\S+|\s+", text):
-        piece = m.group(0)
-        at = -1 if piece[0].isspace() else raw.find(piece, pos, pos + _HTML_SEARCH_WINDOW + len(piece))
-        if at < 0 and not piece[0].isspace() and _little_text(raw, pos, pos + _HTML_SEARCH_WINDOW):
-            far = raw.find(piece, pos)  # past a long run of tags (a deeply nested page)?
-            at = far if far >= 0 and _little_text(raw, pos, far) else -1
-        if at < 0:
-            starts.extend([pos] * len(piece))
-            ends.extend([pos] * len(piece))
-            continue
-        starts.extend(range(at, at + len(piece)))
-        ends.extend(range(at + 1, at + len(piece) + 1))
-        pos = at + len(piece)
-    return MappedText(text, starts, ends)
-
-
-def _little_text(raw: str, a: int, b: int) -> bool:
-    """True when raw[a:b] is nearly all tags: a word found past it skipped no text that could
-    have held the word."""
-    return len(_TAG.sub("", raw[a:b]).strip()) <= _HTML_SKIPPED_TEXT
-
-
-def _html_body(raw: str, max_depth: int, favor: str) -> tuple[MappedText, Metadata]:
-    """Main text of an HTML page via trafilatura (`favor`: precision, balanced or recall),
-    located in the raw HTML."""
-    import trafilatura
-
-    options = dict(with_metadata=True, include_comments=False, include_tables=True,
-                   favor_precision=favor == "precision", favor_recall=favor == "recall")
-    doc = trafilatura.bare_extraction(raw, **options)
-    text = (doc.text if doc is not None else "") or ""
-    if not text.strip() and (flat := flatten_deep(raw, max_depth)) is not None:
-        doc = trafilatura.bare_extraction(flat, **options)  # a page nested too deep for libxml2
-        text = (doc.text if doc is not None else "") or ""
-    meta = Metadata(
-        title=getattr(doc, "title", None), author=getattr(doc, "author", None),
-        published=getattr(doc, "date", None), outlet=getattr(doc, "sitename", None),
-        url=getattr(doc, "url", None), language=getattr(doc, "language", None),
-    )
-    return locate_in_raw(text, raw), meta
-
-
-def _reclean(mt: MappedText) -> MappedText:
-    """The plain-text cleaning on top of an already mapped text."""
-    cleaned = clean_plain(mt.text)
-    return MappedText(cleaned.text, [mt.starts[i] for i in cleaned.starts],
-                      [mt.ends[i - 1] for i in cleaned.ends])
 
 
 def _body(mt: MappedText, layout: Layout) -> MappedText:
@@ -199,9 +107,9 @@ class Normalizer:
     def __call__(self, doc: RawDocument, *, raw: bool = False, published: str | None = None) -> Article:
         meta = doc.meta
         if doc.fmt == "html" and not raw:
-            located, html_meta = _html_body(doc.raw_text, self.settings.normalize.html_max_depth,
+            located, html_meta = html_body(doc.raw_text, self.settings.normalize.html_max_depth,
                                               self.settings.normalize.html_favor)
-            mt = _reclean(located)
+            mt = reclean(located)
             meta = _merge_meta(meta, html_meta)
         else:
             mt = MappedText.identity(doc.raw_text) if raw else clean_plain(doc.raw_text)

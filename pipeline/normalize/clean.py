@@ -1,0 +1,43 @@
+"""Unicode repair every text gets, through the offset map: line breaks, mojibake (ftfy), NFC,
+full-width folding, control characters and invisible marks, spaces. Each clean character keeps
+the raw offsets it came from (textmap.py)."""
+
+from __future__ import annotations
+
+import re
+
+import ftfy
+
+from .textmap import MappedText
+
+_FTFY = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_line_breaks=False,
+                            normalization="NFC", explain=False)
+_NON_ASCII_LINE = re.compile(r"(?m)^(?=[^\n]*[^\x00-\x7f])[^\n]*")  # anchored: no quadratic backtracking on ASCII lines
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
+# Runs of horizontal space other than one plain space (the common case matches nothing, so costs nothing).
+_H_SPACE = re.compile(r" [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*")
+_TRAILING = re.compile(r" +(?=\n)| +$")
+_LEADING = re.compile(r"(?<=\n) +|^ +")
+_BLANKS = re.compile(r"\n{3,}")
+
+def clean_plain(raw: str) -> MappedText:
+    """The normalization every text gets: line breaks, unicode repair, spaces."""
+    mt = MappedText.identity(raw)
+    mt = mt.sub(r"\r\n?|[\u2028\u2029\x85]", "\n")
+    mt = mt.map_lines(lambda line: ftfy.fix_text(line, _FTFY), only=_NON_ASCII_LINE)
+    mt = mt.sub(_CONTROL, "")
+    mt = mt.sub(_H_SPACE, " ")
+    mt = mt.sub(_TRAILING, "")
+    mt = mt.sub(_LEADING, "")
+    mt = mt.sub(_BLANKS, "\n\n")
+    m = re.match(r"\s*", mt.text)
+    start = m.end() if m else 0
+    end = len(mt.text.rstrip())
+    return mt.slice(start, max(start, end))
+
+
+def reclean(mt: MappedText) -> MappedText:
+    """The plain-text cleaning on top of an already mapped text."""
+    cleaned = clean_plain(mt.text)
+    return MappedText(cleaned.text, [mt.starts[i] for i in cleaned.starts],
+                      [mt.ends[i - 1] for i in cleaned.ends])
