@@ -195,3 +195,10 @@ def test_name_opening_the_date_line_and_a_glued_byline_word():
     page = DE.replace("Von Anna Schmidt\n12.03.2021, 14:05 Uhr", "Anna Schmidt | 12.03.2021, 14:05 Uhr")
     assert meta(page, "de").author == "Anna Schmidt"
     assert meta(EN.replace("By Jane Doe", "ByJane Doe"), "en").author == "Jane Doe"
+
+
+def test_the_headline_beats_the_standfirst_under_it():
+    page = DE.replace("Stadtrat beschließt neuen Radweg am Flussufer\n",
+                      "Stadtrat beschließt neuen Radweg am Flussufer\n"
+                      "Mit großer Mehrheit für den neuen Radweg von der Altstadt zum Hafen\n")
+    assert meta(page, "de").title == "Stadtrat beschließt neuen Radweg am Flussufer"

@@ -6,7 +6,8 @@ never seen:
 
 - Title: a title-like line (a few words, no closing period) whose words come back in the prose that
   follows it, with prose close below it, a date or byline beside it, or the same words repeated on
-  the page (the page's <title> as "Headline | Site"). Menu items and section labels are short and
+  the page (the page's <title> as "Headline | Site"). A long title-like line right under another
+  is the standfirst under its headline and scores lower. Menu items and section labels are short and
   their words do not recur in the body, so they score low. No candidate strong enough: None.
 - Author: a byline ("By", "Von", "Par", "Por", "Autor:", "Text:", ...) near the title or after the
   body, or a bare name beside the date line under the title.
@@ -367,13 +368,22 @@ def _title_candidates(page: _Page, body_start: int | None) -> list[dict]:
         if not matched and not meta_after:  # no word in the body and no byline or date under it
             continue
         repeated, outlet = _repeated(page, i, counts)
-        words = len(page.lines[i].split()) if not _CJK.search(page.lines[i]) else len(page.lines[i]) // 2
+        words = _words(page.lines[i])
+        prev = next((j for j in range(i - 1, -1, -1) if page.lines[j]), None)
+        after_title = prev is not None and page.keys[prev] != page.keys[i] and _title_like(page, prev) \
+            and not (page.prose[prev] or page.byline(prev) or page.date(prev) or _is_credit(page, prev)) \
+            and _words(page.lines[prev]) >= s.headline_words
         feats = dict(overlap=overlap, closeness=closeness, length=min(1.0, words / s.headline_words),
+                     after_title=float(after_title),
                      meta_after=float(meta_after), meta_before=float(meta_before), repeated=float(repeated),
                      path=float(any(c in page.lines[i] for c in s.path_marks)))
         score = sum(s.title_weights.get(k, 0.0) * v for k, v in feats.items())
         out.append(dict(i=i, score=score, outlet=outlet, **feats))
     return out
+
+
+def _words(line: str) -> int:
+    return len(line.split()) if not _CJK.search(line) else len(line) // 2
 
 
 def _repeated(page: _Page, i: int, counts: dict[str, int]) -> tuple[bool, str | None]:
