@@ -202,3 +202,10 @@ def test_the_headline_beats_the_standfirst_under_it():
                       "Stadtrat beschließt neuen Radweg am Flussufer\n"
                       "Mit großer Mehrheit für den neuen Radweg von der Altstadt zum Hafen\n")
     assert meta(page, "de").title == "Stadtrat beschließt neuen Radweg am Flussufer"
+
+
+def test_a_bare_name_under_the_headline_is_the_author_a_label_is_not():
+    page = DE.replace("Von Anna Schmidt\n12.03.2021, 14:05 Uhr\n", "Anna Schmidt\n")
+    assert meta(page, "de").author == "Anna Schmidt"
+    assert meta(DE.replace("Von Anna Schmidt\n12.03.2021, 14:05 Uhr\n", "Neuer Radweg\n"), "de").author is None
+    assert meta(DE.replace("Von Anna Schmidt", "Veröffentlicht von Anna Schmidt"), "de").author == "Anna Schmidt"

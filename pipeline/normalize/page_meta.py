@@ -10,7 +10,8 @@ never seen:
   is the standfirst under its headline and scores lower. Menu items and section labels are short and
   their words do not recur in the body, so they score low. No candidate strong enough: None.
 - Author: a byline ("By", "Von", "Par", "Por", "Autor:", "Text:", ...) near the title or after the
-  body, or a bare name beside the date line under the title.
+  body, or a bare name beside the date line under the title, else a bare name line right under
+  the title whose words are not in the prose.
 - Date: a short date-like line near the title (dateparser in the page's language and English, read
   up to the first year so a clock time or an "updated" date after it does not derail it); none
   there: the nearest date line above the body, else the first below it.
@@ -266,7 +267,8 @@ def find_page_metadata(lines: list[str], language: str | None, body_start: int |
     anchors = [a for a in (title_i, _body_anchor(page, body_start)) if a is not None]
     published = next((d for a in anchors if (d := _find_date(page, a))), None) \
         or next((d for a in anchors[-1:] if (d := _page_date(page, a))), None)
-    author = next((x for a in anchors if (x := _find_author(page, a))), None)
+    author = next((x for a in anchors if (x := _find_author(page, a))), None) \
+        or (_name_under_title(page, title_i) if title_i is not None else None)
     return PageMeta(title=page.lines[title_i] if title_i is not None else None,
                     author=author, published=published, outlet=outlet, judged=bool(anchors))
 
@@ -451,4 +453,19 @@ def _find_author(page: _Page, anchor: int | None) -> str | None:
                     name = _is_name_line(page.lines[k], page.s)
                     if name:
                         return name
+    return None
+
+
+def _name_under_title(page: _Page, title_i: int) -> str | None:
+    """No byline word and no date beside a name: a line that is only a person name right under the
+    headline (before any prose) is still the byline; captions and teasers sit below the body start.
+    A line whose words recur in the prose ("Das Tiroler Freeride Mekka", "Medien Kommentieren") is a
+    label or teaser, not a name: an author's name is rarely in the article's own text."""
+    prose_words = {w for j, l in enumerate(page.lines) if page.prose[j] for w in _WORD.findall(l.casefold())}
+    for j in range(title_i + 1, min(len(page.lines), title_i + 1 + page.s.meta_after_title)):
+        if page.prose[j]:
+            return None
+        name = _is_name_line(page.lines[j], page.s)
+        if name and not any(w in prose_words for w in _WORD.findall(name.casefold()) if len(w) > 2):
+            return name
     return None
