@@ -209,3 +209,10 @@ def test_a_bare_name_under_the_headline_is_the_author_a_label_is_not():
     assert meta(page, "de").author == "Anna Schmidt"
     assert meta(DE.replace("Von Anna Schmidt\n12.03.2021, 14:05 Uhr\n", "Neuer Radweg\n"), "de").author is None
     assert meta(DE.replace("Von Anna Schmidt", "Veröffentlicht von Anna Schmidt"), "de").author == "Anna Schmidt"
+
+
+def test_a_month_after_the_name_is_not_part_of_it():
+    assert meta(EN.replace("By Jane Doe\nMarch 4, 2020", "By Jane Doe Mar 4, 2020"), "en").author == "Jane Doe"
+    assert meta(EN.replace("By Jane Doe\nMarch 4, 2020", "Jane Doe NOVEMBER 4, 2020"), "en").author == "Jane Doe"
+    assert meta(EN.replace("By Jane Doe\nMarch 4, 2020", "Updated Mar 4, 2020"), "en").author is None
+    assert meta(EN.replace("By Jane Doe", "By Joe S."), "en").author == "Joe S."

@@ -47,6 +47,7 @@ _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’\-]*\.?|[^\W\d_]\.)$", re.UNICODE)
 @dataclass(frozen=True)
 class PageMetaSettings:
     byline_prefixes: tuple[str, ...]
+    languages: tuple[str, ...]  # those with byline words: month names are looked up in them
     name_particles: frozenset[str]
     name_joiners: tuple[str, ...]
     title_min_words: int
@@ -85,6 +86,7 @@ def load_page_meta_settings(config_dir: str | Path) -> PageMetaSettings:
     prefixes = [p for words in cfg["byline_prefixes"].values() for p in words]
     return PageMetaSettings(
         byline_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),
+        languages=tuple(cfg["byline_prefixes"]),
         name_particles=frozenset(w.casefold() for w in cfg["name_particles"]),
         name_joiners=tuple(cfg["name_joiners"]),
         title_min_words=cfg["title_min_words"], title_max_words=cfg["title_max_words"],
@@ -202,8 +204,10 @@ def _name_prefix(text: str, s: PageMetaSettings) -> str | None:
     text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text)  # "KARRASCH3.11.2023"
     toks = text.split()
     names: list[list[str]] = [[]]
-    for tok in toks:
+    for k, tok in enumerate(toks):
         bare = tok.rstrip(",;|")
+        if k + 1 < len(toks) and toks[k + 1][0].isdigit() and _is_month(bare, s.languages):
+            break  # "Amelie Nishizawa Feb 3, 2021": the date starts
         cut = bare != tok
         low = bare.casefold()
         if names[-1] and low in s.name_joiners:
@@ -244,12 +248,28 @@ def _name_prefix(text: str, s: PageMetaSettings) -> str | None:
     return out or None
 
 
-def _is_name_line(line: str, s: PageMetaSettings) -> str | None:
-    """A line that is only a person name (2-4 capitalised tokens)."""
-    line = re.sub(r"[\s|·•,*\d]+$", "", line)  # "ET Online|", "Marwan H. Adwan1"
-    if len(line) > 50 or _URLISH.search(line) or re.search(r"\d", line):
+@functools.lru_cache(maxsize=4096)
+def _is_month(token: str, languages: tuple[str, ...]) -> bool:
+    """A month name or abbreviation in one of the languages ("Feb", "NOVEMBER", "März")."""
+    token = token.rstrip(".,")
+    if len(token) < 3 or not token.isalpha():  # "Joe S.", "Ariel H": initials
+        return False
+    try:
+        return (parse_date(f"1 {token} 2020", languages=list(languages)) or "").startswith("2020-")
+    except Exception:  # dateparser on odd input: not a month
+        return False
+
+
+def _is_name_line(line: str, s: PageMetaSettings, before_digits: bool = False) -> str | None:
+    """A line that is only a person name (2-4 capitalised tokens); before_digits: a date follows it."""
+    bare = re.sub(r"[\s|·•,*\d]+$", "", line)  # "ET Online|", "Marwan H. Adwan1"
+    if len(bare) > 50 or _URLISH.search(bare) or re.search(r"\d", bare):
         return None
-    toks = line.split()
+    toks = bare.split()
+    if before_digits or re.search(r"\d", line[len(bare):]):  # "Updated Mar 4, 2020": a month ends it
+        while toks and _is_month(toks[-1], s.languages):
+            toks.pop()
+    line = " ".join(toks)
     if not 2 <= len(toks) <= 4:
         return None
     if not all(_NAME_TOKEN.match(t) and (t[0].isupper() or t.casefold() in s.name_particles) for t in toks):
@@ -445,7 +465,7 @@ def _find_author(page: _Page, anchor: int | None) -> str | None:
     for j in near:  # a bare name beside a date line, or opening it ("Marie Merlet | 9 décembre 2019")
         if page.date(j):
             m = re.match(r"^(.+?)(?:\s*[|·•–—,]\s*|\s+(?=\d)|(?<=[^\W\d_])(?=\d))", page.lines[j])
-            name = _is_name_line(m.group(1), page.s) if m else None
+            name = _is_name_line(m.group(1), page.s, page.lines[j][m.end():m.end() + 1].isdigit()) if m else None
             if name:
                 return name
             for k in (j - 1, j + 1, j - 2, j + 2):
