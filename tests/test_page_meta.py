@@ -216,3 +216,11 @@ def test_a_month_after_the_name_is_not_part_of_it():
     assert meta(EN.replace("By Jane Doe\nMarch 4, 2020", "Jane Doe NOVEMBER 4, 2020"), "en").author == "Jane Doe"
     assert meta(EN.replace("By Jane Doe\nMarch 4, 2020", "Updated Mar 4, 2020"), "en").author is None
     assert meta(EN.replace("By Jane Doe", "By Joe S."), "en").author == "Joe S."
+
+
+def test_a_byline_closing_the_article_and_a_name_with_its_role():
+    page = DE.replace("Von Anna Schmidt\n", "").replace("Mehr zum Thema\n",
+                                                        "Text: Anna Schmidt, Lokalredaktion\nMehr zum Thema\n")
+    assert meta(page, "de").author == "Anna Schmidt"
+    three = meta(DE.replace("Von Anna Schmidt", "Von Anna Schmidt, Peter Weber und Eva Roth"), "de").author
+    assert three is not None and "Peter Weber" in three and three.endswith("Eva Roth")

@@ -11,7 +11,8 @@ never seen:
   their words do not recur in the body, so they score low. No candidate strong enough: None.
 - Author: a byline ("By", "Von", "Par", "Por", "Autor:", "Text:", ...) near the title or after the
   body, or a bare name beside the date line under the title, else a bare name line right under
-  the title whose words are not in the prose.
+  the title whose words are not in the prose, else a line opening with a byline word inside or
+  right after the article's prose ("Text: Anna Schmidt" closing it).
 - Date: a short date-like line near the title (dateparser in the page's language and English, read
   up to the first year so a clock time or an "updated" date after it does not derail it); none
   there: the nearest date line above the body, else the first below it.
@@ -220,7 +221,9 @@ def _name_prefix(text: str, s: PageMetaSettings) -> str | None:
         else:
             break
         if cut:
-            if tok.endswith(",") and len(names[-1]) >= 2:
+            # "A, B and C" is a list; "Anna Schmidt, Projektleiterin der HSS" is a name and a role
+            if tok.endswith(",") and len(names[-1]) >= 2 \
+                    and any(t.casefold() in s.name_joiners for t in toks[k + 1:]):
                 names.append([])
                 continue
             break
@@ -288,7 +291,8 @@ def find_page_metadata(lines: list[str], language: str | None, body_start: int |
     published = next((d for a in anchors if (d := _find_date(page, a))), None) \
         or next((d for a in anchors[-1:] if (d := _page_date(page, a))), None)
     author = next((x for a in anchors if (x := _find_author(page, a))), None) \
-        or (_name_under_title(page, title_i) if title_i is not None else None)
+        or (_name_under_title(page, title_i) if title_i is not None else None) \
+        or _byline_in_body(page, anchors[-1] if anchors else None)
     return PageMeta(title=page.lines[title_i] if title_i is not None else None,
                     author=author, published=published, outlet=outlet, judged=bool(anchors))
 
@@ -488,4 +492,18 @@ def _name_under_title(page: _Page, title_i: int) -> str | None:
         name = _is_name_line(page.lines[j], page.s)
         if name and not any(w in prose_words for w in _WORD.findall(name.casefold()) if len(w) > 2):
             return name
+    return None
+
+
+def _byline_in_body(page: _Page, anchor: int | None) -> str | None:
+    """A line opening with a byline word inside or right after the article's prose block
+    ("Text: Anna Schmidt" closing the article): still the article's author."""
+    if anchor is None:
+        return None
+    block = next((b for b in _blocks(page) if b[0] == anchor), None)
+    if block is None:
+        return None
+    for j in range(anchor, min(len(page.lines), block[1] + page.s.near_lines)):
+        if not page.prose[j] and page.byline_re.match(page.lines[j]) and (a := page.byline(j)):
+            return a
     return None
