@@ -224,3 +224,10 @@ def test_a_byline_closing_the_article_and_a_name_with_its_role():
     assert meta(page, "de").author == "Anna Schmidt"
     three = meta(DE.replace("Von Anna Schmidt", "Von Anna Schmidt, Peter Weber und Eva Roth"), "de").author
     assert three is not None and "Peter Weber" in three and three.endswith("Eva Roth")
+
+
+def test_a_caption_closed_by_a_credit_is_no_title():
+    caption = "Mit großer Mehrheit für den neuen Radweg zum Hafen Foto: Stadt"
+    page = DE.replace("Stadtrat beschließt neuen Radweg am Flussufer\n", f"{caption}\n")
+    assert meta(page, "de").title != caption
+    assert meta(page.replace(" Foto: Stadt", ""), "de").title == caption[:-len(" Foto: Stadt")]

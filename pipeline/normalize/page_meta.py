@@ -338,8 +338,10 @@ def _is_credit(page: _Page, i: int) -> bool:
     """A picture credit line; the lines beside one are its caption, not a title."""
     if not 0 <= i < len(page.lines):
         return False
-    line = page.lines[i]
-    return "©" in line or line.casefold().startswith(page.s.credit_prefixes)
+    line = page.lines[i].casefold()
+    # the credit may close a caption: "Weniger Miete, mehr zum Leben! Bild: Photo by ..."
+    return "©" in line or line.startswith(page.s.credit_prefixes) \
+        or any(f" {p}" in line for p in page.s.credit_prefixes if p.endswith(":"))
 
 
 def _body_anchor(page: _Page, body_start: int | None) -> int | None:
