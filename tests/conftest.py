@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,26 @@ def spawn_run(*args: str, env_extra: dict | None = None) -> subprocess.Popen:
     env = dict(os.environ, **(env_extra or {}))
     return subprocess.Popen([*FACTS, "run", *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_for_lines(proc: subprocess.Popen, needle: str, count: int, timeout: float = 120.0) -> list[str]:
+    """Read the run's progress lines until `needle` was seen `count` times."""
+    lines = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if sum(needle in l for l in lines) >= count:
+            return lines
+    raise AssertionError(f"never saw {count} x {needle!r}: {lines}")
+
+
+def start_run_article_by_article(tmp_path: Path, n: int, db: Path) -> subprocess.Popen:
+    """A `facts run` subprocess over n articles that commits (and reports) one at a time."""
+    make_articles(tmp_path / "in", n)
+    cfg = tmp_path / "small_batches.toml"
+    cfg.write_text("[run]\nwrite_batch = 1\nbatch_size = 1\n")
+    return spawn_run(tmp_path / "in", "--db", db, "--workers", "1", "--config", cfg)
+

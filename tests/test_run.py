@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import shutil
 import signal
-import time
 
 import duckdb
 import pytest
 
-from conftest import CORPUS, invoke, make_articles, spawn_run
+from conftest import CORPUS, invoke, make_articles, start_run_article_by_article, wait_for_lines
 from pipeline.runner import run_batch
 
 TABLES = ("articles", "mentions", "entities", "sections", "quantities", "times", "events")
@@ -112,33 +111,12 @@ def test_workers_give_the_same_tables_as_one_process(tmp_path, settings):
     assert snapshot(tmp_path / "one.duckdb") == snapshot(tmp_path / "two.duckdb")
 
 
-def _wait_for_lines(proc, needle: str, count: int, timeout: float = 120.0) -> list[str]:
-    lines = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        lines.append(line)
-        if sum(needle in l for l in lines) >= count:
-            return lines
-    raise AssertionError(f"never saw {count} x {needle!r}: {lines}")
-
-
-def start_run_article_by_article(tmp_path, n: int, db):
-    """A `facts run` subprocess over n articles that commits (and reports) one at a time."""
-    make_articles(tmp_path / "in", n)
-    cfg = tmp_path / "small_batches.toml"
-    cfg.write_text("[run]\nwrite_batch = 1\nbatch_size = 1\n")
-    return spawn_run(tmp_path / "in", "--db", db, "--workers", "1", "--config", cfg)
-
-
 @pytest.mark.slow
 def test_sigkill_mid_run_leaves_whole_articles_and_next_run_completes(tmp_path, settings):
     db = tmp_path / "killed.duckdb"
     proc = start_run_article_by_article(tmp_path, 16, db)
     try:
-        _wait_for_lines(proc, ": new", 3)
+        wait_for_lines(proc, ": new", 3)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
@@ -168,7 +146,7 @@ def test_second_run_on_a_held_db_fails_at_once(tmp_path, settings):
     db = tmp_path / "held.duckdb"
     first = start_run_article_by_article(tmp_path, 10, db)
     try:
-        _wait_for_lines(first, ": new", 1)
+        wait_for_lines(first, ": new", 1)
         second = invoke("run", CORPUS, "--db", db, "--workers", "1")
         assert first.poll() is None  # it failed while the first was still running, without waiting
         assert second.exit_code == 1

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import FACTS, ROOT, invoke, make_articles, spawn_run
+from conftest import FACTS, ROOT, invoke, start_run_article_by_article, wait_for_lines
 from pipeline.errors import ReadOnlyViolation
 from pipeline.query import run_query
 from pipeline.runner import run_batch
@@ -124,24 +124,12 @@ def _utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)  # as the runs table stores it
 
 
-def _wait_for(proc: subprocess.Popen, needle: str, count: int) -> None:
-    seen = 0
-    while seen < count:
-        line = proc.stderr.readline()
-        if not line:
-            raise AssertionError(f"the run ended before {count} x {needle!r}")
-        seen += needle in line
-
-
 @pytest.mark.slow
 def test_a_killed_run_is_marked_interrupted_by_the_next_run(tmp_path, settings):
     db = tmp_path / "killed.duckdb"
-    make_articles(tmp_path / "in", 12)
-    cfg = tmp_path / "small_batches.toml"
-    cfg.write_text("[run]\nwrite_batch = 1\nbatch_size = 1\n")
-    proc = spawn_run(tmp_path / "in", "--db", db, "--workers", "1", "--config", cfg)
+    proc = start_run_article_by_article(tmp_path, 12, db)
     try:
-        _wait_for(proc, ": new", 2)
+        wait_for_lines(proc, ": new", 2)
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
