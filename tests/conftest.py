@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -86,4 +87,15 @@ def start_run_article_by_article(tmp_path: Path, n: int, db: Path) -> subprocess
     cfg = tmp_path / "small_batches.toml"
     cfg.write_text("[run]\nwrite_batch = 1\nbatch_size = 1\n")
     return spawn_run(tmp_path / "in", "--db", db, "--workers", "1", "--config", cfg)
+
+
+def kill_run_after(tmp_path: Path, n: int, db: Path, stored: int) -> None:
+    """Start a run over n articles written one at a time and SIGKILL it once `stored` are in."""
+    proc = start_run_article_by_article(tmp_path, n, db)
+    try:
+        wait_for_lines(proc, ": new", stored)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
 

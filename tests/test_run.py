@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import signal
 
 import duckdb
 import pytest
 
-from conftest import CORPUS, invoke, make_articles, start_run_article_by_article, wait_for_lines
+from conftest import CORPUS, invoke, kill_run_after, make_articles, start_run_article_by_article, wait_for_lines
 from pipeline.runner import run_batch
 
 TABLES = ("articles", "mentions", "entities", "sections", "quantities", "times", "events")
@@ -114,13 +113,7 @@ def test_workers_give_the_same_tables_as_one_process(tmp_path, settings):
 @pytest.mark.slow
 def test_sigkill_mid_run_leaves_whole_articles_and_next_run_completes(tmp_path, settings):
     db = tmp_path / "killed.duckdb"
-    proc = start_run_article_by_article(tmp_path, 16, db)
-    try:
-        wait_for_lines(proc, ": new", 3)
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    kill_run_after(tmp_path, 16, db, stored=3)
 
     con = duckdb.connect(str(db), read_only=True)  # opens (WAL replayed)
     stored = con.execute("SELECT count(*) FROM articles").fetchall()[0][0]

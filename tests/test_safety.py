@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import FACTS, ROOT, invoke, start_run_article_by_article, wait_for_lines
+from conftest import FACTS, ROOT, invoke, kill_run_after
 from pipeline.errors import ReadOnlyViolation
 from pipeline.query import run_query
 from pipeline.runner import run_batch
@@ -127,13 +127,7 @@ def _utcnow() -> datetime:
 @pytest.mark.slow
 def test_a_killed_run_is_marked_interrupted_by_the_next_run(tmp_path, settings):
     db = tmp_path / "killed.duckdb"
-    proc = start_run_article_by_article(tmp_path, 12, db)
-    try:
-        wait_for_lines(proc, ": new", 2)
-        proc.send_signal(signal.SIGKILL)
-    finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    kill_run_after(tmp_path, 12, db, stored=2)
     con = duckdb.connect(str(db), read_only=True)
     [(killed_id, status)] = con.execute("SELECT run_id, status FROM runs").fetchall()
     con.close()
