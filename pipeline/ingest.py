@@ -285,6 +285,11 @@ def _open_regular(path: str | os.PathLike) -> tuple[IO[bytes], int]:
         raise
 
 
+def _limit(fmt: str, settings: IngestSettings) -> tuple[int, str]:
+    """(size limit, its config key) of one record: a .json document is parsed whole."""
+    return (settings.max_json_bytes, "max_json_bytes") if fmt == "json" else (settings.max_bytes, "max_bytes")
+
+
 def _too_large(name: str, size: int, limit: int, key: str, what: str = "file", line: int | None = None) -> IngestError:
     where = f"{name}:{line}" if line is not None else name
     return IngestError(name, "too_large", f"{where}: {what} is {size:,} bytes, over the limit of "
@@ -298,7 +303,7 @@ def _read_one(path: Path, settings: IngestSettings) -> Iterator[RawDocument | In
         yield IngestError(name, "unsupported", f"{name}: unsupported file type '{shown_name(path.suffix)}' "
                           f"(expected one of {', '.join(settings.extensions)})")
         return
-    limit, key = (settings.max_json_bytes, "max_json_bytes") if fmt == "json" else (settings.max_bytes, "max_bytes")
+    limit, key = _limit(fmt, settings)
     try:
         fh, size = _open_regular(path)
         with fh:
@@ -318,10 +323,7 @@ def _read_one(path: Path, settings: IngestSettings) -> Iterator[RawDocument | In
     except OSError as exc:
         yield IngestError(name, "unreadable", f"{name}: cannot read ({exc.strerror or exc})")
         return
-    if len(data) > limit:
-        yield _too_large(name, len(data), limit, key)
-        return
-    yield from documents_from_bytes(data, name, fmt, settings)
+    yield from documents_from_bytes(data, name, fmt, settings)  # checks len(data) against the limit
 
 
 def documents_from_bytes(data: bytes, name: str, fmt: str,
@@ -334,7 +336,7 @@ def documents_from_bytes(data: bytes, name: str, fmt: str,
         yield IngestError(name, "empty", f"{name}: file is empty" if not data
                           else f"{name}: file holds only whitespace")
         return
-    limit, key = (settings.max_json_bytes, "max_json_bytes") if fmt == "json" else (settings.max_bytes, "max_bytes")
+    limit, key = _limit(fmt, settings)
     if len(data) > limit:
         yield _too_large(name, len(data), limit, key)
         return
