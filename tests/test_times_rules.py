@@ -29,7 +29,13 @@ PUB = date(2026, 5, 8)
     ("late 2024", "DATE", "2024", "2024-09-01", "2025-01-01", "year"),
     ("end-2025", "DATE", "2025", "2025-10-01", "2026-01-01", "year"),
     ("summer 2023", "DATE", "2023-SU", "2023-06-01", "2023-09-01", "season"),
-    ("FY2025", "DATE", "FY2025", "2025-01-01", "2026-01-01", "year"),
+    ("FY2025", "DATE", "2025", "2025-01-01", "2026-01-01", "year"),
+    ("fiscal 1989", "DATE", "1989", "1989-01-01", "1990-01-01", "year"),
+    ("the winter of 1994", "DATE", "1994-WI", "1994-12-01", "1995-03-01", "season"),
+    ("Friday, Oct. 27, 1989", "DATE", "1989-10-27", "1989-10-27", "1989-10-28", "day"),
+    ("10/27/1989", "DATE", "1989-10-27", "1989-10-27", "1989-10-28", "day"),
+    ("nineteen ninety-four", "DATE", "1994", "1994-01-01", "1995-01-01", "year"),
+    ("the 20th century", "DATE", "19", "1900-01-01", "2000-01-01", "century"),
 ])
 def test_absolute_expressions(text, type_, value, start, end, gran):
     p = parse(text)
@@ -48,7 +54,21 @@ def test_absolute_expressions(text, type_, value, start, end, gran):
     ("Q1", "2026-Q1", "quarter"),
     ("eight years ago", "2018", "year"),
     ("three months ago", "2026-02", "month"),
-    ("today", "PRESENT_REF", "day"),
+    ("today", "2026-05-08", "day"),
+    ("yesterday", "2026-05-07", "day"),
+    ("tomorrow", "2026-05-09", "day"),
+    ("last week", "2026-W18", "week"),
+    ("next month", "2026-06", "month"),
+    ("last spring", "2025-SP", "season"),
+    ("last April", "2026-04", "month"),
+    ("last November", "2025-11", "month"),
+    ("last Friday", "2026-05-01", "day"),
+    ("next Tuesday", "2026-05-12", "day"),
+    ("six weeks ago", "2026-W13", "week"),
+    ("three days ago", "2026-05-05", "day"),
+    ("June last year", "2025-06", "month"),
+    ("earlier this month", "2026-05", "month"),
+    ("early next year", "2027", "year"),
 ])
 def test_relative_expressions_resolve_against_publication(text, value, gran):
     r = resolve(parse(text), PUB)
@@ -77,9 +97,10 @@ def test_later_counts_from_the_last_explicit_date():
 ])
 def test_number_words_of_any_size_count_the_offset(text, value):
     """'Twenty-three days later' was read as 'three days later' (compound number words)."""
-    from pipeline.extract.timexpr import FINDER
+    from pipeline.extract.timexpr import find
 
-    assert FINDER.search(text).group(0) == text
+    [(a, b, _)] = find(text)
+    assert text[a:b] == text
     assert resolve(parse(text), PUB, previous=date(2018, 4, 16)).value == value
 
 
@@ -90,8 +111,21 @@ def test_number_words_of_any_size_count_the_offset(text, value):
     ("a decade", "DURATION", "P10Y"),
     ("six hours", "DURATION", "PT6H"),
     ("every five minutes", "SET", "PT5M"),
-    ("annually", "SET", "P1Y"),
-    ("the past year", "DATE", "P1Y"),
+    ("yearly", "SET", "P1Y"),
+    ("every Tuesday", "SET", "XXXX-WXX-2"),
+    ("the past three years", "DURATION", "P3Y"),
+    ("the first nine months", "DURATION", "P9M"),
+    ("nearly two months", "DURATION", "P2M"),
+    ("2 1/2 years", "DURATION", "P2Y6M"),
+    ("two and a half years", "DURATION", "P2Y6M"),
+    ("a minute and a half", "DURATION", "PT1M30S"),
+    ("the last twenty four hours", "DURATION", "PT24H"),
+    ("a couple of years", "DURATION", "P2Y"),
+    ("several weeks", "DURATION", "PXW"),
+    ("10-day", "DURATION", "P10D"),
+    ("two-year", "DURATION", "P2Y"),
+    ("3-5 years", "DURATION", "P3Y/P5Y"),
+    ("the past year", "DATE", "2025"),
 ])
 def test_durations_and_sets(text, type_, value):
     p = parse(text)
@@ -125,3 +159,43 @@ def test_dated_events_in_running_text(extractor):
     assert by_date["2021-03-03"].quantities  # the $16 billion is in the clause
     assert by_date["2027"].status == "planned" and by_date["2027"].trigger == "open"
     assert by_date["2025"].status == "reported" and by_date["2025"].trigger == "sign"
+
+
+def values_of(text, published):
+    ex = Extractor(load_settings(), published=published)
+    doc = next(iter(documents_from_bytes(text.encode(), "t.txt", "txt", ex.settings.ingest)))
+    [res] = ex.process([doc])
+    return {t.text: t.value for t in res.extraction.times}, res.extraction.events
+
+
+def test_tense_chooses_which_weekday_and_which_year():
+    """A bare weekday or month is the last one in a past-tense clause, the next one in a future one."""
+    got, _ = values_of("The striker scored twice on Tuesday. The museum will reopen on Thursday. "
+                       "The orchestra toured Japan in November. The festival is expected in March.",
+                       "2026-01-16")  # a Friday
+    assert got["Tuesday"] == "2026-01-13"
+    assert got["Thursday"] == "2026-01-22"
+    assert got["November"] == "2025-11"
+    assert got["March"] == "2026-03"
+
+
+def test_earnings_report_periods_follow_the_quarter_it_is_about():
+    got, _ = values_of("Net income rose 12% in the third quarter. A year earlier, the company lost money. "
+                       "Sales in the year-ago quarter were lower, and orders in the quarter set a record.",
+                       "2026-10-21")
+    assert got["the third quarter"] == "2026-Q3"
+    assert got["A year earlier"] == "2025-Q3"
+    assert got["the year-ago quarter"] == "2025-Q3"
+    assert got["the quarter"] == "2026-Q3"
+
+
+def test_a_weekday_dates_its_event():
+    _, events = values_of("The health minister resigned on Tuesday after a week of protests.", "2026-03-05")
+    assert [(e.trigger, e.date) for e in events] == [("resign", "2026-03-03")]
+
+
+def test_references_and_spans_as_timeml_marks_them():
+    got, _ = values_of("Prices are now falling, and analysts said recently that the future looks better "
+                       "than in the past three years.", "2026-05-08")
+    assert got == {"now": "PRESENT_REF", "recently": "PAST_REF", "the future": "FUTURE_REF",
+                   "the past three years": "P3Y"}

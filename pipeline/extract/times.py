@@ -12,18 +12,17 @@ to the article, not to the text.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Entity, Event, Quantity, TimeExpr, content_id
-from .timexpr import FINDER, Parsed, Resolved, parse, resolve
+from .timexpr import DEFAULT_PATH, Parsed, Resolved, load_grammar, resolve
 from .doctext import doc_text
 
 _NAMES = {"ORG", "PERSON", "GPE", "PRODUCT", "NORP", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
-_SPECIFIC = {"iso_date", "mdy", "dmy", "md", "dm", "month_year", "quarter_year", "half_year", "half_rel",
-             "quarter_rel", "year_range", "part_year", "season_year", "fiscal", "ago", "later", "this_unit", "year"}
 _PLAN_VERBS = {"plan", "expect", "aim", "intend", "schedule", "project", "forecast", "target", "set", "prepare",
                "predict", "estimate", "anticipate", "hope", "seek"}
 _REPORTED = re.compile(r"\b(according to|reportedly|reports? (?:say|said|suggest)|sources? (?:say|said)|is said to|"
@@ -37,28 +36,21 @@ def _set_ext(name: str) -> None:
 
 
 class TimeFinder:
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, grammar_path: str | None = None):
         self.name = name
+        self.grammar = load_grammar(grammar_path or DEFAULT_PATH)
         _set_ext("facts_times")
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)  # (spaCy rebuilds doc.text and doc.ents on each access: read once)
         ents = list(doc.ents)
-        found: list[tuple[int, int, Parsed]] = []
-        for m in FINDER.finditer(text):
-            p = parse(m.group(0))
-            if p is not None:
-                found.append((m.start(), m.end(), p))
-        for ent in ents:
-            if ent.label_ not in ("DATE", "TIME"):
-                continue
-            span = _trim(ent)
-            if span is None or any(a <= span.start_char and span.end_char <= b for a, b, _ in found):
-                continue
-            p = parse(span.text)
-            if p is not None:
-                found.append((span.start_char, span.end_char, p))
-        doc._.facts_times = [t for t in _non_overlapping(found) if self._is_time(doc, text, ents, t)]
+        found = []
+        for a, b, p in self.grammar.find(text):
+            if self._is_time(doc, text, ents, (a, b, p)):
+                span = doc.char_span(a, b, alignment_mode="expand")
+                tense = _tense(span.root, self.grammar.future_lemmas) if span is not None else None
+                found.append((a, b, replace(p, tense=tense)))
+        doc._.facts_times = found
         return doc
 
     def _is_time(self, doc: Doc, text: str, ents: list[Span], t: tuple[int, int, Parsed]) -> bool:
@@ -80,21 +72,23 @@ class TimeFinder:
         return True
 
 
-def _trim(ent: Span) -> Span | None:
-    start, end = ent.start, ent.end
-    doc = ent.doc
-    while start < end and doc[start].lower_ in ("the", "a", "an", "by", "in", "on", "since", "until", "from", "as", "of"):
-        start += 1
-    return doc[start:end] if start < end else None
-
-
-def _non_overlapping(found: list[tuple[int, int, Parsed]]) -> list[tuple[int, int, Parsed]]:
-    out: list[tuple[int, int, Parsed]] = []
-    for a, b, p in sorted(found, key=lambda t: (t[0], -(t[1] - t[0]))):
-        if out and a < out[-1][1]:
-            continue
-        out.append((a, b, p))
-    return out
+def _tense(tok: Token, future_lemmas: frozenset[str]) -> str | None:
+    """past / future / present of the clause an expression sits in, from its governing verb."""
+    verb = _governing_verb(tok)
+    if verb is None:
+        return None
+    if verb.tag_ in ("VBP", "VBZ", "VBN", "VB") and any(
+            v.lemma_.lower() in future_lemmas for v in (verb, *list(verb.ancestors)[:2])):
+        return "future"  # "is expected in January", "plans to open in March"
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ in _FUTURE_AUX for c in auxes) or any(
+            c.lower_ == "going" and any(t.lower_ == "to" for t in c.children) for c in auxes):
+        return "future"
+    if verb.tag_ in ("VBD",) or any(c.tag_ == "VBD" or c.lower_ in ("has", "have", "had", "'ve") for c in auxes):
+        return "past"
+    if verb.tag_ == "VBN" and not auxes:
+        return "past"
+    return "present"
 
 
 class EventFinder:
@@ -108,7 +102,7 @@ class EventFinder:
         events: dict[int, dict] = {}
         ents = [e for e in doc.ents if e.label_ in _NAMES]
         for k, (a, b, p) in enumerate(doc._.facts_times or ()):
-            if p.type != "DATE" or p.rule not in _SPECIFIC:
+            if not p.specific:
                 continue
             span = doc.char_span(a, b, alignment_mode="expand")
             if span is None:
@@ -116,11 +110,11 @@ class EventFinder:
             verb = _governing_verb(span.root)
             if verb is None:
                 continue
-            if verb.i in events and _rank(events[verb.i]["rule"]) >= _rank(p.rule):
+            if verb.i in events and events[verb.i]["rank"] >= _rank(p):
                 continue
             sent = verb.sent
             events[verb.i] = {
-                "time": k, "rule": p.rule, "trigger": verb.lemma_.lower(),
+                "time": k, "rank": _rank(p), "trigger": verb.lemma_.lower(),
                 "actors": [(e.start_char, e.end_char) for e in _actors(verb, span, ents)],
                 "status": _status(verb, sent),
                 "start": sent.start_char, "end": sent.end_char,
@@ -130,12 +124,15 @@ class EventFinder:
         return doc
 
 
-_GRAN_RANK = {"iso_date": 5, "mdy": 5, "dmy": 5, "md": 5, "dm": 5, "month_year": 4, "quarter_year": 3,
-              "half_year": 3, "quarter_rel": 3, "half_rel": 3, "season_year": 3}
-
-
-def _rank(rule: str) -> int:
-    return _GRAN_RANK.get(rule, 1)
+def _rank(p: Parsed) -> int:
+    """How precisely an expression dates a clause: a day beats a month beats a quarter."""
+    if p.get("day") is not None or p.get("weekday") is not None or p.kind in ("dayword", "thanksgiving"):
+        return 5
+    if p.get("month") is not None or p.get("month_num") is not None:
+        return 4
+    if p.kind in ("quarter", "anaphoric", "year_ago"):
+        return 3
+    return 1
 
 
 def _governing_verb(tok: Token) -> Token | None:
@@ -174,9 +171,9 @@ def _status(verb: Token, sent: Span) -> str:
     return "occurred"
 
 
-@Language.factory("facts_times")
-def make_times(nlp: Language, name: str) -> TimeFinder:
-    return TimeFinder(nlp, name)
+@Language.factory("facts_times", default_config={"grammar_path": None})
+def make_times(nlp: Language, name: str, grammar_path: str | None) -> TimeFinder:
+    return TimeFinder(nlp, name, grammar_path)
 
 
 @Language.factory("facts_events")
@@ -186,13 +183,14 @@ def make_events(nlp: Language, name: str) -> EventFinder:
 
 # -- records ------------------------------------------------------------------
 
-def _previous_anchor(resolved: list[tuple[int, Resolved]], sent_bounds: tuple[int, int], a: int) -> date | None:
-    """For 'N years later': an explicit date in the same sentence, else the last one before."""
+def _previous_anchor(resolved: list[tuple[int, Resolved]], sent_bounds: tuple[int, int], a: int) -> Resolved | None:
+    """The story's time for 'N years later': a full date in the same sentence, else the last
+    date (day, month or year) stated before."""
     same = [r for pos, r in resolved if sent_bounds[0] <= pos < sent_bounds[1] and r.granularity == "day"]
     if same:
-        return date.fromisoformat(same[0].start_date)
+        return same[0]
     before = [r for pos, r in resolved if pos < a and r.start_date and r.granularity in ("day", "month", "year")]
-    return date.fromisoformat(before[-1].start_date) if before else None
+    return before[-1] if before else None
 
 
 def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tuple[Entity, ...],
@@ -201,25 +199,21 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
     times: list[TimeExpr] = []
     events: list[Event] = []
     mention_of = {(m.start, m.end): e for e in entities for m in e.mentions}
+    reference: Resolved | None = None  # the quarter (or half) the text last spoke of
     for doc, offset in docs:
         text = doc_text(doc)
         resolved: list[tuple[int, Resolved]] = []
         local: list[TimeExpr] = []
         for a, b, p in doc._.facts_times or ():
             sent = doc.char_span(a, b, alignment_mode="expand").sent
-            prev = None
-            if p.rule == "later":
-                same = [r for pos, r in resolved if sent.start_char <= pos < sent.end_char]
-                prev = _previous_anchor(resolved, (sent.start_char, sent.end_char), a)
-                explicit = _explicit_in(doc, sent, a)
-                if explicit is not None:  # "Eight years later, on February 26, 2026": that date's year
-                    r = Resolved(str(explicit.year), date(explicit.year, 1, 1).isoformat(),
-                                 date(explicit.year + 1, 1, 1).isoformat(), "year", True)
-                else:
-                    r = resolve(p, anchor, prev)
-            else:
-                r = resolve(p, anchor, _previous_anchor(resolved, (sent.start_char, sent.end_char), a)
-                            if p.rule in ("md", "dm") else None)
+            prev = _previous_anchor(resolved, (sent.start_char, sent.end_char), a)
+            r = resolve(p, anchor, date.fromisoformat(prev.start_date) if prev else None, reference=reference,
+                        previous_granularity=prev.granularity if prev else None)
+            if p.kind == "ago" and p.get("dir") in ("later", "earlier") and (explicit := _explicit_in(doc, sent, a)):
+                y = explicit.year  # "Eight years later, on February 26, 2026": that date's year
+                r = Resolved(str(y), date(y, 1, 1).isoformat(), date(y + 1, 1, 1).isoformat(), "year", True)
+            if r.granularity in ("quarter", "half") and p.kind not in ("year_ago",):
+                reference = r
             resolved.append((a, r))
             start, end = a + offset, b + offset
             raw_start, raw_end = article.raw_span(start, end)
@@ -256,9 +250,10 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
 
 
 def _explicit_in(doc: Doc, sent: Span, a: int) -> date | None:
+    """A full date (day, month and year) stated in the sentence, other than the one at a."""
     for x, y, p in doc._.facts_times or ():
-        if sent.start_char <= x < sent.end_char and x != a and p.rule in ("iso_date", "mdy", "dmy"):
+        if sent.start_char <= x < sent.end_char and x != a and p.kind == "calendar" and p.get("year") is not None:
             r = resolve(p, None)
-            if r.start_date:
+            if r.start_date and r.granularity == "day":
                 return date.fromisoformat(r.start_date)
     return None

@@ -1,74 +1,53 @@
-"""Time expressions -> TimeML values, without spaCy (pure functions, easy to test).
+"""Time expressions (TimeML TIMEX3): found and read from config/timex.toml, resolved here.
 
-`parse` reads one expression into a Parsed (what it says: a year, a quarter,
-"3 years ago", a duration...); `resolve` turns it into the TimeML value, the
-interval [start_date, end_date) and the granularity, against an anchor date
-(the publication date, or the last absolute date before it in the text for
-"later"/"earlier"). Without an anchor, a relative expression stays unresolved
-(anchored=False) instead of being read against today's date.
+The words and patterns are data (config/timex.toml) so a user can add a language's month
+names or a newspaper's habits without code; this module is the one interpreter. Finding is
+`Grammar.find` (every pattern over the text, the longest match wins, no overlaps); reading
+is `Grammar.parse` (a match's named groups become normalized fields: a month number, a unit
+code, a count); `resolve` turns those fields into the TimeML value, the interval
+[start_date, end_date) and the granularity, against a `Context`: the publication date, the
+tense of the clause (a bare "Friday" in a past-tense clause is the last Friday, in a future
+one the next), and the narrative reference (the quarter an earnings report is about, for
+"the year-ago quarter"). Without a publication date, relative expressions stay unresolved
+(anchored=False) rather than being read against today's date.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
-from datetime import date
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 
-MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-MONTHS["sept"] = 9
-_ONES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-NUMBER_WORDS = {"a": 1, "an": 1, **{w: i + 1 for i, w in enumerate(_ONES)}, **{w: 20 + 10 * i for i, w in enumerate(_TENS)},
-                "several": None, "few": None, "a few": None}
-UNIT_CODES = {"year": "Y", "month": "M", "week": "W", "day": "D", "hour": "H", "minute": "M", "second": "S",
-              "decade": "DE", "quarter": "Q"}
-_MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_WORDS = lambda ws: "|".join(sorted(ws, key=len, reverse=True))  # noqa: E731  (longest first: "fourteen" before "four")
-# "twenty-three", "twenty three", "fourteen", "a few"
-_NUM = (rf"(?:\d+(?:\.\d+)?|(?:{_WORDS(_TENS)})(?:[-\s](?:{_WORDS(_ONES[:9])}))?|{_WORDS(_ONES)}"
-        r"|a|an|several|a few)")
-_UNIT = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|quarters?)"
-_Y = r"(?:1[89]|20)\d{2}"
+from ..config import DEFAULT_CONFIG_DIR
 
-# Each rule: (name, regex). Order matters: longer, more specific first.
-RULES: list[tuple[str, re.Pattern]] = [(n, re.compile(p, re.I)) for n, p in [
-    ("iso_date", rf"\b({_Y})-(\d{{2}})-(\d{{2}})\b"),
-    ("mdy", rf"\b({_MON})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_Y})\b"),
-    ("dmy", rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MON})\s+({_Y})\b"),
-    ("md", rf"\b({_MON})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d)"),
-    ("dm", rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MON})\b(?!\s*,?\s*\d)"),
-    ("month_year", rf"\b({_MON})\s+(?:of\s+)?({_Y})\b"),
-    ("quarter_year", rf"\b(?:(Q[1-4])\s*(?:of\s+)?({_Y})|({_Y})\s*(Q[1-4])|(?:the\s+)?(first|second|third|fourth)\s+quarter\s+of\s+({_Y}))\b"),
-    ("half_year", rf"\b(?:(H[12])\s*({_Y})|({_Y})\s*(H[12])|(?:the\s+)?(first|second)\s+half\s+of\s+({_Y}))\b"),
-    ("half_rel", r"\b(?:the\s+)?(first|second)\s+half\s+of\s+(?:the|this|next|last)\s+year\b"),
-    ("quarter_rel", r"\b(?:(Q[1-4])|(?:the\s+)?(first|second|third|fourth)\s+quarter)\b(?!\s*(?:of\s+)?\d)"),
-    ("year_range", rf"\b({_Y})\s*(?:-|–|—|to|/)\s*((?:1[89]|20)?\d{{2}})\b"),
-    ("decade", r"\b(?:the\s+)?((?:1[89]|20)\d)0s\b"),
-    ("part_year", rf"\b(early|mid|late|end|end of|beginning of|start of|the end of|the beginning of|year-end|the start of)[\s-]*({_Y})\b"),
-    ("season_year", rf"\b(spring|summer|autumn|fall|winter)\s+(?:of\s+)?({_Y})\b"),
-    ("fiscal", rf"\b(?:FY\s?|fiscal(?:\s+year)?\s+)({_Y}|\d{{2}})\b"),
-    ("ago", rf"\b({_NUM})\s+({_UNIT})\s+ago\b"),
-    ("later", rf"\b({_NUM})\s+({_UNIT})\s+(later|after|earlier|before)\b"),
-    ("this_unit", r"\b(this|last|next|the\s+past|the\s+previous|the\s+coming|the\s+following)\s+(year|month|week|quarter|decade)\b"),
-    ("set_every", rf"\b(?:every|each)\s+({_NUM})?\s*({_UNIT})\b"),
-    ("set_adverb", r"\b(annually|yearly|monthly|weekly|daily|hourly|quarterly)\b"),
-    ("duration_range", rf"\b(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s+({_UNIT})\b"),
-    ("duration", rf"\b({_NUM}|\d+)\s+({_UNIT})\b"),
-    ("present", r"\b(today|now|currently|at present|at the moment|nowadays|these days)\b"),
-    ("past_ref", r"\b(recent years|in the past|previously|recently|once)\b"),
-    ("future_ref", r"\b(in the future|the future|future|in the coming years|someday)\b"),
-    ("year", rf"(?<![\d,.$€£¥#-])\b({_Y})\b(?![\d,.%]|\s*(?:%|percent))"),
-]]
+DEFAULT_PATH = DEFAULT_CONFIG_DIR / "timex.toml"
+
+# Kinds whose value is a calendar date a clause can be dated by (dated events).
+SPECIFIC_KINDS = frozenset({"calendar", "season", "dayword", "quarter", "year", "year_range", "shifted", "ago",
+                            "thanksgiving", "year_ago", "anaphoric"})
+_CAPTURING = ("MONTH", "WEEKDAY", "SEASON", "PART", "DAYWORD", "SHIFT", "PERIOD", "REF", "SET", "HOLIDAY", "UNIT")
 
 
 @dataclass(frozen=True)
 class Parsed:
-    rule: str
+    rule: str  # the pattern's name
+    kind: str  # how it resolves
     type: str  # DATE | TIME | DURATION | SET
-    fields: tuple
+    fields: tuple[tuple[str, object], ...] = ()
+    tense: str | None = None  # past | present | future (from the parse, set by the spaCy component)
+
+    def get(self, name: str, default=None):
+        for k, v in self.fields:
+            if k == name:
+                return v
+        return default
+
+    @property
+    def specific(self) -> bool:
+        return self.kind in SPECIFIC_KINDS and self.type in ("DATE", "TIME")
 
 
 @dataclass(frozen=True)
@@ -80,44 +59,251 @@ class Resolved:
     anchored: bool
 
 
-def _num(s: str | None) -> float | None:
-    if s is None:
-        return 1.0
-    s = s.strip().lower()
-    if s in NUMBER_WORDS:
-        v = NUMBER_WORDS[s]
-        return float(v) if v is not None else None
-    parts = re.split(r"[-\s]+", s)
-    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _ONES[:9]:  # "twenty-three"
-        return float(NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]])
-    try:
-        return float(s)
-    except ValueError:
+@dataclass(frozen=True)
+class Context:
+    anchor: date | None = None  # publication date
+    tense: str | None = None
+    previous: date | None = None  # the last date the text stated before the expression
+    previous_granularity: str | None = None
+    reference: Resolved | None = None  # last quarter-level date the text spoke of
+
+    @property
+    def now(self) -> date | None:
+        """What a month or weekday without a year is read against: publication, else the story's time."""
+        return self.anchor or self.previous
+
+
+@dataclass
+class _Pattern:
+    name: str
+    kind: str
+    type: str
+    rx: re.Pattern
+
+
+@dataclass
+class Grammar:
+    patterns: list[_Pattern]
+    words: dict[str, dict[str, object]]  # table -> lower-case surface -> value
+    season_start: dict[str, int]
+    clock_units: frozenset[str]
+    tense_shift_min_days: int = 45
+    future_lemmas: frozenset[str] = frozenset()
+    narrative_shifts: frozenset[str] = frozenset()
+    _type_of_kind: dict[str, str] = field(default_factory=lambda: {
+        "duration": "DURATION", "set": "SET"})
+
+    def find(self, text: str) -> list[tuple[int, int, Parsed]]:
+        """Every expression in text: the longest match of any pattern, left to right."""
+        cands = []
+        for order, pat in enumerate(self.patterns):
+            for m in pat.rx.finditer(text):
+                if m.end() > m.start() and text[m.start():m.end()].strip():
+                    cands.append((m.start(), m.end(), order, m))
+        cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+        taken: list[tuple[int, int]] = []
+        out = []
+        for a, b, order, m in cands:
+            if any(a < y and x < b for x, y in taken):
+                continue
+            p = self._read(self.patterns[order], m)
+            if p is None:
+                continue
+            a, b = _strip_span(text, a, b)
+            taken.append((a, b))
+            out.append((a, b, p))
+        return sorted(out, key=lambda t: t[0])
+
+    def parse(self, text: str) -> Parsed | None:
+        """The reading of text when one expression covers all of it (or None)."""
+        t = text.strip()
+        found = self.find(t)
+        if len(found) == 1 and found[0][0] == 0 and found[0][1] == len(t):
+            return found[0][2]
+        return None
+
+    def _read(self, pat: _Pattern, m: re.Match) -> Parsed | None:
+        f: dict[str, object] = {}
+        for name, val in m.groupdict().items():
+            if val is None:
+                continue
+            base = re.sub(r"(?:__\d+|\d)$", "", name)
+            if base in f:
+                continue
+            f[base] = self._normal(base, val)
+        if any(v is _BAD for v in f.values()):
+            return None
+        typ = pat.type
+        if pat.kind == "calendar" and typ == "DATE" and ("hour" in f or "clockword" in f):
+            typ = "TIME"
+        if pat.kind == "dayword" and "part" in f:
+            typ = "TIME"
+        if pat.kind == "shifted" and f.get("unit") in self.clock_units:
+            return None
+        return Parsed(pat.name, pat.kind, typ, tuple(sorted(f.items())))
+
+    def _normal(self, base: str, val: str):
+        v = " ".join(val.split())
+        low = v.lower()
+        table = {"month": "months", "weekday": "weekdays", "season": "seasons", "part": "parts_of_day",
+                 "dayword": "day_words", "shift": "shifts", "ref": "refs", "set": "sets",
+                 "holiday": "holidays"}.get(base)
+        if table:
+            return self.words[table].get(low, _BAD)
+        if base in ("num", "num_hi"):
+            return self.number(low)
+        if base in ("unit", "aunit", "bare"):
+            return self.unit(low)
+        if base in ("year", "year_pos", "year_end", "decade", "century_n", "hour", "minute", "day",
+                    "month_num", "qnum", "hnum"):
+            return int(v) if v.isdigit() else _BAD
+        if base == "shift_word":
+            return low
+        if base in ("yshift", "yshift2"):
+            return {"this": 0, "the": 0, "last": -1, "next": 1}.get(low, 0)
+        if base == "ord":
+            return self.words["ordinals"].get(low, _BAD)
+        if base == "period":
+            return low.rstrip("-").replace("the ", "").replace(" of", "")
+        return low
+
+    def number(self, s: str) -> float | None:
+        """'twenty four', 'twenty-four', 'a hundred', '2 1/2', '1,500', 'a couple of' -> a number."""
+        s = s.replace(",", "")
+        if s in self.words["vague_numbers"]:
+            return None
+        if s in self.words["numbers"]:
+            return float(self.words["numbers"][s])  # type: ignore[arg-type]
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s+(\d+)/(\d+))?", s)
+        if m:
+            x = float(m.group(1))
+            return x + (int(m.group(2)) / int(m.group(3)) if m.group(2) else 0)
+        total, current = 0.0, 0.0
+        for w in re.split(r"[\s-]+(?:and\s+)?", s):
+            if w in self.words["numbers"]:
+                current += float(self.words["numbers"][w])  # type: ignore[arg-type]
+            elif w in self.words["multipliers"]:
+                current = max(current, 1.0) * float(self.words["multipliers"][w])  # type: ignore[arg-type]
+                if current >= 1000:
+                    total, current = total + current, 0.0
+            elif w in ("of", "and"):
+                continue
+            else:
+                return None
+        return total + current
+
+    def unit(self, s: str) -> str | None:
+        s = s.lower()
+        if s in self.words["plurals"]:
+            return str(self.words["plurals"][s])
+        if s in self.words["units"]:
+            return s
+        if s.endswith("s") and s[:-1] in self.words["units"]:
+            return s[:-1]
         return None
 
 
-def _unit(s: str) -> str:
-    return s.lower().rstrip("s")
+class _Bad:
+    pass
 
 
-def parse(text: str) -> Parsed | None:
-    """What one expression says, by the first rule that matches all of it (or None)."""
-    t = text.strip()
-    for name, rx in RULES:
-        m = rx.fullmatch(t) or (rx.match(t) if name in ("year",) and rx.fullmatch(t) else None)
-        if m is None:
-            continue
-        g = tuple(x for x in m.groups())
-        if name in ("duration", "duration_range"):
-            return Parsed(name, "DURATION", g)
-        if name in ("set_every", "set_adverb"):
-            return Parsed(name, "SET", g)
-        return Parsed(name, "DATE", g)
-    return None
+_BAD = _Bad()
 
 
-def _d(y: int, m: int = 1, d: int = 1) -> date:
-    return date(y, m, d)
+def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;"):
+        b -= 1
+    return a, b
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def _cased(words) -> str:
+    """Capitalized words as written, or in capitals: 'May' and 'MAY', never 'may'."""
+    forms = set()
+    for w in words:
+        forms |= {w, w.upper()}
+    return "(?-i:" + _alt(forms) + ")"
+
+
+@lru_cache(maxsize=8)
+def load_grammar(path: str | Path = DEFAULT_PATH) -> Grammar:
+    with open(path, "rb") as fh:
+        cfg = tomllib.load(fh)
+    w = cfg["words"]
+    pairs = lambda key: {str(k).lower(): v for k, v in w[key]}  # noqa: E731
+    words: dict[str, dict[str, object]] = {
+        "months": pairs("months"), "weekdays": pairs("weekdays"), "numbers": pairs("numbers"),
+        "multipliers": pairs("multipliers"), "ordinals": pairs("ordinals"),
+        "units": {u: code for u, code in w["units"]}, "plurals": pairs("plurals"),
+        "seasons": pairs("seasons"), "parts_of_day": pairs("parts_of_day"), "day_words": pairs("day_words"),
+        "shifts": pairs("shifts"), "refs": pairs("refs"), "sets": pairs("sets"),
+        "holidays": {str(h[0]).lower(): (h[1], h[2]) for h in w["holidays"]},
+        "vague_numbers": {v: None for v in w["vague_numbers"]},
+    }
+    tens = [k for k, v in w["numbers"] if isinstance(v, int) and 20 <= v <= 90]
+    ones = [k for k, v in w["numbers"] if isinstance(v, int) and 1 <= v <= 9]
+    word_num = (rf"(?:(?:{_alt(tens)})(?:[-\s]+(?:{_alt(ones)}))?|{_alt(k for k, _ in w['numbers'])})"
+                rf"(?:\s+(?:{_alt(k for k, _ in w['multipliers'])})(?:\s+(?:and\s+)?(?:{_alt(ones + tens)}))?)?")
+    units = [u for u, _ in w["units"]]
+    plural_units = [u + "s" for u in units] + [p for p, _ in w["plurals"]]
+    fill = {
+        "MONTH": _cased(k for k, _ in w["months"]),
+        "WEEKDAY": _cased(k for k, _ in w["weekdays"]) + "s?",
+        "NUM": rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d+)?(?:\s+\d/\d)?|{word_num})",
+        "VAGUE": _alt(w["vague_numbers"]),
+        "ORD": _alt(k for k, _ in w["ordinals"]),
+        "UNIT": _alt(units),
+        "UNITS": _alt(units + plural_units),
+        "SEASON": _alt(k for k, _ in w["seasons"]),
+        "PART": _alt(k for k, _ in w["parts_of_day"]),
+        "DAYWORD": _alt(k for k, _ in w["day_words"]),
+        "SHIFT": _alt(k for k, _ in w["shifts"]),
+        "PERIOD": _alt(w["period_parts"]),
+        "APPROX": _alt(w["approx"]),
+        "REF": _alt(k for k, _ in w["refs"]),
+        "SET": _alt(k for k, _ in w["sets"]),
+        "HOLIDAY": _cased(h[0] for h in w["holidays"]),
+        "YEAR": r"(?:1[0-9]|20)\d{2}",
+    }
+    patterns = []
+    for spec in cfg["pattern"]:
+        counter = {"n": 0}
+
+        def sub(m: re.Match) -> str:
+            key = m.group(1)
+            body = fill[key] if key in ("NUM", "YEAR") else f"(?:{fill[key]})(?:(?<=\\W)|(?!\\w))"
+            if key in _CAPTURING:
+                counter["n"] += 1
+                return f"(?P<{key.lower()}__{counter['n']}>{body})"
+            return f"(?:{body})"
+
+        rx = re.sub(r"\{([A-Z]+)\}", sub, spec["regex"])
+        typ = spec.get("type") or {"duration": "DURATION", "set": "SET"}.get(spec["kind"], "DATE")
+        patterns.append(_Pattern(spec["name"], spec["kind"], typ, re.compile(rx, re.IGNORECASE)))
+    return Grammar(patterns, words, dict(w["season_start"]), frozenset(w["clock_units"]),
+                   cfg["resolve"]["tense_shift_min_days"], frozenset(cfg["resolve"]["future_lemmas"]),
+                   frozenset(cfg["resolve"]["narrative_shifts"]))
+
+
+def parse(text: str, grammar: Grammar | None = None) -> Parsed | None:
+    return (grammar or load_grammar()).parse(text)
+
+
+def find(text: str, grammar: Grammar | None = None) -> list[tuple[int, int, Parsed]]:
+    return (grammar or load_grammar()).find(text)
+
+
+# -- resolution ---------------------------------------------------------------
+
+_UNRESOLVED = Resolved(None, None, None, None, False)
+_UNIT_CODE = {"year": "Y", "month": "M", "week": "W", "day": "D", "hour": "H", "minute": "M", "second": "S",
+              "decade": "DE", "century": "CE", "quarter": "Q", "weekend": "WE", "night": "D"}
+_CLOCK = {"hour", "minute", "second"}
 
 
 def _add_months(d0: date, n: int) -> date:
@@ -125,169 +311,416 @@ def _add_months(d0: date, n: int) -> date:
     return date(d0.year + y, m + 1, 1)
 
 
-def _interval(gran: str, y: int, m: int = 1, d: int = 1, q: int = 1, h: int = 1) -> tuple[date, date]:
-    if gran == "day":
-        s = _d(y, m, d)
-        return s, date.fromordinal(s.toordinal() + 1)
-    if gran == "month":
-        s = _d(y, m)
-        return s, _add_months(s, 1)
-    if gran == "quarter":
-        s = _d(y, 3 * (q - 1) + 1)
-        return s, _add_months(s, 3)
-    if gran == "half":
-        s = _d(y, 6 * (h - 1) + 1)
-        return s, _add_months(s, 6)
-    if gran == "decade":
-        return _d(y), _d(y + 10)
-    return _d(y), _d(y + 1)
+def _day(d: date, suffix: str = "") -> Resolved:
+    return Resolved(d.isoformat() + suffix, d.isoformat(), (d + timedelta(days=1)).isoformat(), "day", True)
 
 
-def _value(gran: str, y: int, m: int = 1, d: int = 1, q: int = 1, h: int = 1) -> str:
-    return {"day": f"{y:04d}-{m:02d}-{d:02d}", "month": f"{y:04d}-{m:02d}", "quarter": f"{y:04d}-Q{q}",
-            "half": f"{y:04d}-H{h}", "year": f"{y:04d}", "decade": f"{str(y)[:3]}X"}[gran]
+def _month(y: int, m: int) -> Resolved:
+    s = date(y, m, 1)
+    return Resolved(f"{y:04d}-{m:02d}", s.isoformat(), _add_months(s, 1).isoformat(), "month", True)
 
 
-def _out(gran: str, **kw) -> Resolved:
-    s, e = _interval(gran, **kw)
-    return Resolved(_value(gran, **kw), s.isoformat(), e.isoformat(), gran, True)
+def _quarter(y: int, q: int) -> Resolved:
+    s = date(y, 3 * (q - 1) + 1, 1)
+    return Resolved(f"{y:04d}-Q{q}", s.isoformat(), _add_months(s, 3).isoformat(), "quarter", True)
 
 
-_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+def _half(y: int, h: int) -> Resolved:
+    s = date(y, 6 * (h - 1) + 1, 1)
+    return Resolved(f"{y:04d}-H{h}", s.isoformat(), _add_months(s, 6).isoformat(), "half", True)
 
 
-def _duration_value(n: float | None, unit: str) -> str:
-    code = UNIT_CODES[unit]
+def _year(y: int, part: str | None = None) -> Resolved:
+    s, e = {"early": (1, 5), "beginning": (1, 4), "start": (1, 4), "mid": (5, 9), "middle": (5, 9),
+            "late": (9, 13), "end": (10, 13), "year-end": (10, 13)}.get(part or "", (1, 13))
+    end = date(y + 1, 1, 1) if e == 13 else date(y, e, 1)
+    return Resolved(f"{y:04d}", date(y, s, 1).isoformat(), end.isoformat(), "year", True)
+
+
+def _week(d: date) -> Resolved:
+    iso = d.isocalendar()
+    monday = d - timedelta(days=d.weekday())
+    return Resolved(f"{iso[0]}-W{iso[1]:02d}", monday.isoformat(), (monday + timedelta(days=7)).isoformat(),
+                    "week", True)
+
+
+def _season(y: int, code: str, starts: dict[str, int]) -> Resolved:
+    s = date(y, starts.get(code, 1), 1)
+    return Resolved(f"{y}-{code}", s.isoformat(), _add_months(s, 3).isoformat(), "season", True)
+
+
+def _decade(y: int) -> Resolved:
+    d = y // 10 * 10
+    return Resolved(f"{str(d)[:3]}X", date(d, 1, 1).isoformat(), date(d + 10, 1, 1).isoformat(), "decade", True)
+
+
+def _duration(n: float | None, unit: str | None) -> str | None:
+    if unit is None:
+        return None
+    code = _UNIT_CODE.get(unit)
+    if code is None:
+        return None
+    prefix = "PT" if unit in _CLOCK else "P"
     if n is None:
-        return f"PX{code}"
-    num = int(n) if float(n).is_integer() else n
+        return f"{prefix}X{code}"
     if unit == "decade":
-        return f"P{int(num) * 10}Y" if isinstance(num, int) else f"P{num * 10}Y"
-    if unit == "quarter":
-        return f"P{int(num) * 3}M" if isinstance(num, int) else f"P{num * 3}M"
-    prefix = "PT" if unit in ("hour", "minute", "second") else "P"
-    return f"{prefix}{num}{code}"
+        n, code = n * 10, "Y"
+    elif unit == "century":
+        n, code = n * 100, "Y"
+    elif unit == "quarter":
+        n, code = n * 3, "M"
+    elif unit == "weekend":
+        n, code = n * 2, "D"
+    if float(n).is_integer():
+        return f"{prefix}{int(n)}{code}"
+    whole, frac = int(n), n - int(n)
+    smaller = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "H"), "H": (60, "M"), "S": (1, "S")}
+    if code in smaller and whole and unit not in _CLOCK:
+        k, c2 = smaller[code]
+        return f"P{whole}{code}{round(frac * k)}{c2}" if c2 != "H" else f"P{whole}DT{round(frac * k)}H"
+    if unit in _CLOCK and code in ("H", "M") and whole:
+        return f"PT{whole}{code}{round(frac * 60)}{'M' if code == 'H' else 'S'}"
+    return f"{prefix}{n:g}{code}"
 
 
-def resolve(p: Parsed, anchor: date | None, previous: date | None = None) -> Resolved:
-    """TimeML value and interval. anchor: publication date; previous: last absolute date in the text."""
-    g = p.fields
-    unresolved = Resolved(None, None, None, None, False)
+def _year_for(month: int, day: int | None, ctx: Context, g: Grammar) -> int:
+    """The year of a month (and day) named without one: of the same date in the year before,
+    of publication and after, the nearest to the publication date that the clause's tense
+    allows (a past-tense clause speaks of dates up to `tense_shift_min_days` after
+    publication, a future one of dates from that long before)."""
+    a = ctx.now
+    assert a is not None
+    now = a if day else date(a.year, a.month, 1)
+    window = timedelta(days=g.tense_shift_min_days)
+    best = None
+    for y in (a.year, a.year - 1, a.year + 1):
+        try:
+            d = date(y, month, day or 1)
+        except ValueError:
+            continue
+        if ctx.tense == "past" and d > now + window or ctx.tense == "future" and d < now - window:
+            continue
+        if best is None or abs((d - now).days) < abs((best - now).days):
+            best = d
+    return (best or date(a.year, month, 1)).year
+
+
+def _weekday(wd: int, ctx: Context) -> date:
+    """A weekday (1 = Monday) named without a date: the last one (the publication day
+    included) in past or present narration, the next one in the future."""
+    a = ctx.anchor
+    assert a is not None
+    diff = wd - a.isoweekday()
+    if ctx.tense == "future":
+        return a + timedelta(days=diff % 7)
+    return a - timedelta(days=(-diff) % 7)
+
+
+def resolve(p: Parsed, anchor: date | None = None, previous: date | None = None,
+            tense: str | None = None, reference: Resolved | None = None,
+            grammar: Grammar | None = None, previous_granularity: str | None = None) -> Resolved:
+    """TimeML value and interval of a parsed expression in its context."""
+    ctx = Context(anchor, tense if tense is not None else p.tense, previous, previous_granularity, reference)
+    g = grammar or load_grammar()
     try:
-        if p.rule == "iso_date":
-            return _out("day", y=int(g[0]), m=int(g[1]), d=int(g[2]))
-        if p.rule == "mdy":
-            return _out("day", y=int(g[2]), m=MONTHS[g[0].lower().rstrip(".")], d=int(g[1]))
-        if p.rule == "dmy":
-            return _out("day", y=int(g[2]), m=MONTHS[g[1].lower().rstrip(".")], d=int(g[0]))
-        if p.rule in ("md", "dm"):
-            mon, day = (g[0], g[1]) if p.rule == "md" else (g[1], g[0])
-            base = previous or anchor
-            if base is None:
-                return unresolved
-            return _out("day", y=base.year, m=MONTHS[mon.lower().rstrip(".")], d=int(day))
-        if p.rule == "month_year":
-            return _out("month", y=int(g[1]), m=MONTHS[g[0].lower().rstrip(".")])
-        if p.rule in ("quarter_year", "half_year"):  # "Q1 2026", "2026 H2", "the second half of 2025"
-            gran, key = ("quarter", "q") if p.rule == "quarter_year" else ("half", "h")
-            if g[0]:
-                y, n = int(g[1]), int(g[0][1])
-            elif g[2]:
-                y, n = int(g[2]), int(g[3][1])
-            else:
-                y, n = int(g[5]), _ORD[g[4].lower()]
-            return _out(gran, y=y, **{key: n})
-        if p.rule in ("half_rel", "quarter_rel"):
-            if anchor is None:
-                return unresolved
-            if p.rule == "half_rel":
-                return _out("half", y=anchor.year, h=_ORD[g[0].lower()])
-            q = int(g[0][1]) if g[0] else _ORD[g[1].lower()]
-            return _out("quarter", y=anchor.year, q=q)
-        if p.rule == "year_range":
-            a = int(g[0])
-            b = int(g[1]) if len(g[1]) == 4 else int(g[0][:2] + g[1])
-            if not a < b <= a + 50:
-                return unresolved
-            return Resolved(f"{a}/{b}", _d(a).isoformat(), _d(b + 1).isoformat(), "year", True)
-        if p.rule == "decade":
-            return _out("decade", y=int(g[0] + "0"))
-        if p.rule == "part_year":
-            y = int(g[1])
-            part = g[0].lower().replace("the ", "").replace(" of", "")
-            s, e = {"early": (1, 5), "beginning": (1, 4), "start": (1, 4), "mid": (5, 9),
-                    "late": (9, 13), "end": (10, 13), "year-end": (10, 13)}.get(part, (1, 13))
-            return Resolved(str(y), _d(y, s).isoformat(), (_d(y + 1) if e == 13 else _d(y, e)).isoformat(), "year", True)
-        if p.rule == "season_year":
-            y = int(g[1])
-            s = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}[g[0].lower()]
-            code = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}[g[0].lower()]
-            start = _d(y, s)
-            return Resolved(f"{y}-{code}", start.isoformat(), _add_months(start, 3).isoformat(), "season", True)
-        if p.rule == "fiscal":
-            y = int(g[0]) if len(g[0]) == 4 else 2000 + int(g[0])
-            return Resolved(f"FY{y}", _d(y).isoformat(), _d(y + 1).isoformat(), "year", True)
-        if p.rule in ("ago", "later"):
-            n, unit = _num(g[0]), _unit(g[1])
-            base = anchor if p.rule == "ago" else (previous or None)
-            if base is None or n is None or unit not in ("year", "month", "decade", "day", "week"):
-                return unresolved
-            sign = -1 if p.rule == "ago" or g[2].lower() in ("earlier", "before") else 1
-            if unit in ("day", "week"):
-                days = int(n) * (7 if unit == "week" else 1)
-                d0 = date.fromordinal(base.toordinal() + sign * days)
-                return _out("day", y=d0.year, m=d0.month, d=d0.day)
-            if unit == "month":
-                s = _add_months(_d(base.year, base.month), sign * int(n))
-                return _out("month", y=s.year, m=s.month)
-            years = int(n) * (10 if unit == "decade" else 1)
-            return _out("year", y=base.year + sign * years)
-        if p.rule == "this_unit":
-            which, unit = re.sub(r"\s+", " ", g[0].lower()), g[1].lower()
-            if which in ("the past", "the previous", "the coming", "the following"):  # a stretch of time
-                return Resolved(_duration_value(1, unit), None, None, None, True)
-            if anchor is None:
-                return unresolved
-            shift = {"this": 0, "last": -1, "the past": -1, "the previous": -1, "next": 1, "the coming": 1,
-                     "the following": 1}.get(re.sub(r"\s+", " ", which), 0)
-            if unit == "year":
-                return _out("year", y=anchor.year + shift)
-            if unit == "month":
-                s = _add_months(_d(anchor.year, anchor.month), shift)
-                return _out("month", y=s.year, m=s.month)
-            if unit == "quarter":
-                q0 = (anchor.month - 1) // 3 + shift
-                y, q = anchor.year + q0 // 4, q0 % 4 + 1
-                return _out("quarter", y=y, q=q)
-            if unit == "decade":
-                return _out("decade", y=(anchor.year // 10 + shift) * 10)
-            iso = anchor.isocalendar()
-            return Resolved(f"{iso[0]}-W{iso[1] + shift:02d}", None, None, "week", True)
-        if p.rule == "present":
-            if anchor is None:
-                return Resolved("PRESENT_REF", None, None, None, False)
-            return Resolved("PRESENT_REF", anchor.isoformat(), date.fromordinal(anchor.toordinal() + 1).isoformat(), "day", True)
-        if p.rule == "past_ref":
-            return Resolved("PAST_REF", None, anchor.isoformat() if anchor else None, None, anchor is not None)
-        if p.rule == "future_ref":
-            return Resolved("FUTURE_REF", anchor.isoformat() if anchor else None, None, None, anchor is not None)
-        if p.rule == "year":
-            return _out("year", y=int(g[0]))
-        if p.rule == "duration":
-            return Resolved(_duration_value(_num(g[0]), _unit(g[1])), None, None, None, True)
-        if p.rule == "duration_range":
-            unit = _unit(g[2])
-            return Resolved(f"{_duration_value(_num(g[0]), unit)}/{_duration_value(_num(g[1]), unit)}", None, None, None, True)
-        if p.rule == "set_every":
-            return Resolved(_duration_value(_num(g[0]), _unit(g[1])), None, None, None, True)
-        if p.rule == "set_adverb":
-            code = {"annually": "P1Y", "yearly": "P1Y", "monthly": "P1M", "weekly": "P1W", "daily": "P1D",
-                    "hourly": "PT1H", "quarterly": "P3M"}[g[0].lower()]
-            return Resolved(code, None, None, None, True)
-    except (ValueError, KeyError):
-        return unresolved
-    return unresolved
+        return _RESOLVERS[p.kind](p, ctx, g)
+    except (ValueError, KeyError, TypeError, AssertionError, OverflowError):
+        return _UNRESOLVED
 
 
-# One pattern that finds candidate spans in running text (the rules above, as alternatives).
-FINDER = re.compile("|".join(f"(?:{rx.pattern})" for name, rx in RULES if name not in ("past_ref", "future_ref")), re.I)
+def _calendar(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    year, month, day = p.get("year"), p.get("month") or p.get("month_num"), p.get("day")
+    hol = p.get("holiday")
+    if hol is not None:
+        month, day = hol
+    if year is not None and year < 100:
+        year += 1900 if year >= 50 else 2000
+    suffix = _time_suffix(p)
+    if month is None and day is None and p.get("weekday") is None:  # "10 p.m.", "noon" alone
+        if ctx.anchor is None:
+            return _UNRESOLVED
+        r = _day(ctx.anchor, suffix)
+        return r
+    if year is None and p.get("yshift") is not None and ctx.anchor is not None:
+        year = ctx.anchor.year + p.get("yshift")
+    if month is not None and day is not None:
+        if year is None:
+            if ctx.now is None:
+                return _UNRESOLVED
+            year = _year_for(month, day, ctx, g)
+        return _day(date(year, month, day), suffix)
+    if month is not None:
+        if year is None:
+            if ctx.now is None:
+                return _UNRESOLVED
+            year = _year_for(month, None, ctx, g)
+        return _month(year, month)
+    wd = p.get("weekday")
+    if wd is not None:
+        if ctx.anchor is None:
+            return _UNRESOLVED
+        return _day(_weekday(wd, ctx), suffix)
+    return _UNRESOLVED
+
+
+def _time_suffix(p: Parsed) -> str:
+    hour, minute, ampm, word = p.get("hour"), p.get("minute"), p.get("ampm"), p.get("clockword")
+    if p.kind == "calendar" and p.get("weekday") is not None and hour is None and word is None:
+        return ""  # "Friday night" is annotated as the day (DATE), "this morning" as a time
+    if word:
+        return "T12:00" if word == "noon" else "T24:00"
+    if hour is not None:
+        if ampm and ampm.startswith("p") and hour < 12:
+            hour += 12
+        if ampm and ampm.startswith("a") and hour == 12:
+            hour = 0
+        return f"T{hour:02d}:{minute or 0:02d}"
+    part = p.get("part")
+    return f"T{part}" if part else ""
+
+
+def _dayword(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    if ctx.anchor is None:
+        return Resolved("PRESENT_REF", None, None, None, False) if p.get("dayword") == 0 else _UNRESOLVED
+    offset = p.get("dayword")
+    if offset is None:  # "this morning", "last night"
+        offset = -1 if p.get("pshift") == "last" and p.get("part") == "NI" else 0
+    suffix = _time_suffix(p)
+    return _day(ctx.anchor + timedelta(days=offset), suffix)
+
+
+def _thanksgiving(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    if ctx.anchor is None:
+        return _UNRESOLVED
+    y = _year_for(11, 28, ctx, g)
+    first = date(y, 11, 1)
+    thursday = first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+    return _day(thursday)
+
+
+def _year_kind(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    y = p.get("year")
+    if y is None and p.get("century"):
+        century = 1900 if p.get("century") == "nineteen" else 2000
+        y = century + int(g.number(p.get("tens"))) + int(g.number(p.get("ones")))
+    return _year(int(y), p.get("period"))
+
+
+def _season_kind(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    return _season(_year_kind(p, ctx, g).start_date and int(_year_kind(p, ctx, g).value), p.get("season"),
+                   g.season_start)
+
+
+def _year_range(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    a, b = p.get("year"), p.get("year_end")
+    if b < 100:
+        b = a // 100 * 100 + b
+    if not a < b <= a + 50:
+        return _UNRESOLVED
+    return Resolved(f"{a}/{b}", date(a, 1, 1).isoformat(), date(b + 1, 1, 1).isoformat(), "year", True)
+
+
+def _decade_kind(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    if p.get("decade") is not None:
+        return _decade(p.get("decade"))
+    word = p.get("decade_word")
+    n = int(g.number(word[:-3] + "y" if word.endswith("ies") else word))
+    return _decade(1900 + n)
+
+
+def _century(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    n = p.get("century_n")
+    s = (n - 1) * 100
+    return Resolved(f"{n - 1:02d}", date(max(s, 1), 1, 1).isoformat(), date(s + 100, 1, 1).isoformat(),
+                    "century", True)
+
+
+def _quarter_kind(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    half = p.get("hnum") is not None or p.get("qh") == "half"
+    n = p.get("qnum") or p.get("hnum") or p.get("ord")
+    if n is None or n > (2 if half else 4):
+        return _UNRESOLVED
+    year = p.get("year") or p.get("year_pos")
+    shift = p.get("yshift", p.get("yshift2"))
+    if year is None:
+        ref = ctx.reference
+        if ctx.anchor is None:
+            return _UNRESOLVED
+        else:
+            a = ctx.anchor
+            year = a.year + (shift or 0)
+            now = (a.month - 1) // (6 if half else 3) + 1
+            if shift is None and ctx.tense == "past" and n > now:
+                year -= 1
+            elif shift is None and ctx.tense == "future" and n < now:
+                year += 1
+    return _half(year, n) if half else _quarter(year, n)
+
+
+def _last_quarter(ctx: Context) -> Resolved | None:
+    if ctx.anchor is None:
+        return None
+    q = (ctx.anchor.month - 1) // 3  # quarters finished before this one
+    return _quarter(ctx.anchor.year, q) if q else _quarter(ctx.anchor.year - 1, 4)
+
+
+def _anaphoric(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    """'the quarter', 'the latest period': the quarter the text is about, else the last one finished."""
+    ref = ctx.reference
+    if ref is not None and ref.granularity in ("quarter", "half"):
+        return ref
+    if p.get("aunit") == "period" and p.get("which") is None:
+        return _UNRESOLVED
+    return _last_quarter(ctx) or _UNRESOLVED
+
+
+def _year_ago(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    """'a year ago', 'the year-earlier quarter': the period the text is about, a year before."""
+    ref = ctx.reference
+    if ref is not None and ref.start_date and ref.granularity in ("quarter", "half"):
+        s = date.fromisoformat(ref.start_date)
+        n = (s.month - 1) // (3 if ref.granularity == "quarter" else 6) + 1
+        return _quarter(s.year - 1, n) if ref.granularity == "quarter" else _half(s.year - 1, n)
+    base = ctx.previous if p.get("dir") in ("earlier", "before") and ctx.previous else ctx.anchor
+    if base is None:
+        return _UNRESOLVED
+    return _year(base.year - 1)
+
+
+def _shifted(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    a = ctx.anchor
+    if p.get("weekend"):
+        if a is None:
+            return _UNRESOLVED
+        d = a - timedelta(days=7) if ctx.tense == "past" and a.isoweekday() < 6 else a
+        iso = d.isocalendar()
+        return Resolved(f"{iso[0]}-W{iso[1]:02d}-WE", None, None, "week", True)
+    shift = p.get("shift")
+    unit, season, month, wd = p.get("unit"), p.get("season"), p.get("month"), p.get("weekday")
+    said = re.sub(r"\s+", " ", str(p.get("shift_word") or ""))
+    if said in g.narrative_shifts and ctx.previous is not None and unit == "year":
+        return _year(ctx.previous.year + shift)  # "that year", "the following year": the story's time
+    if shift is None:
+        return _UNRESOLVED
+    if a is None:
+        if said.startswith("the ") and unit in _UNIT_CODE:  # "the past decade" with no date to count from
+            return Resolved(_duration(1.0, unit), None, None, None, True)
+        return _UNRESOLVED
+    if month is not None:  # "last April", "next March"
+        y = a.year + (shift if (shift < 0 and month >= a.month) or (shift > 0 and month <= a.month) else 0)
+        return _month(y, month)
+    if wd is not None:  # "last Friday", "next Tuesday"
+        diff = wd - a.isoweekday()
+        if shift < 0:
+            return _day(a - timedelta(days=(-diff) % 7 or 7))
+        if shift > 0:
+            return _day(a + timedelta(days=diff % 7 or 7))
+        return _day(_weekday(wd, ctx))
+    if season is not None:
+        start_month = g.season_start.get(season, 1)
+        y = a.year + shift
+        if shift < 0 and start_month > a.month:
+            y = a.year - 1
+        elif shift < 0:
+            y = a.year - 1 if start_month <= a.month and (season != "WI") else a.year - 1
+        if shift == 0:
+            y = a.year
+        return _season(y, season, g.season_start)
+    if unit == "year":
+        return _year(a.year + shift, p.get("period"))
+    if unit == "month":
+        s = _add_months(date(a.year, a.month, 1), shift)
+        return _month(s.year, s.month)
+    if unit == "quarter":
+        q0 = (a.month - 1) // 3 + shift
+        return _quarter(a.year + q0 // 4, q0 % 4 + 1)
+    if unit == "decade":
+        return _decade((a.year // 10 + shift) * 10)
+    if unit in ("week", "weekend"):
+        r = _week(a + timedelta(days=7 * shift))
+        return replace_value(r, r.value + "-WE") if unit == "weekend" else r
+    if unit in ("day", "night"):
+        return _day(a + timedelta(days=shift))
+    return _UNRESOLVED
+
+
+def replace_value(r: Resolved, value: str) -> Resolved:
+    return Resolved(value, r.start_date, r.end_date, r.granularity, r.anchored)
+
+
+def _ago(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    n, unit, direction = p.get("num"), p.get("unit"), p.get("dir")
+    forward = direction in ("later", "after", "from now", "hence")
+    base = ctx.anchor if direction in ("ago", "from now", "hence") else (ctx.previous or None)
+    if direction in ("after", "before") and base is None:  # "two years after": a stretch, not a date
+        return Resolved(_duration(n, unit), None, None, None, True)
+    if base is None:
+        return _UNRESOLVED
+    if n is None:  # "a few years ago"
+        return Resolved("PAST_REF" if not forward else "FUTURE_REF", None, None, None, True)
+    sign = 1 if forward else -1
+    k = int(n) if float(n).is_integer() else n
+    if unit in ("day", "night"):
+        return _day(base + timedelta(days=sign * k))
+    if unit == "week":
+        return _week(base + timedelta(days=sign * 7 * k))
+    if unit == "month":
+        s = _add_months(date(base.year, base.month, 1), sign * int(k))
+        return _month(s.year, s.month)
+    if unit == "quarter":
+        s = _add_months(date(base.year, base.month, 1), sign * 3 * int(k))
+        return _quarter(s.year, (s.month - 1) // 3 + 1)
+    if unit in ("year", "decade", "century"):
+        years = int(k) * {"year": 1, "decade": 10, "century": 100}[unit]
+        if base is ctx.previous and ctx.previous_granularity == "month":  # "a year earlier" than February 2026
+            return _month(base.year + sign * years, base.month)
+        return _year(base.year + sign * years)
+    if unit in _CLOCK:
+        return Resolved(_duration(n, unit), None, None, None, True)
+    return _UNRESOLVED
+
+
+def _duration_kind(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    unit = p.get("unit") or p.get("bare")
+    n = p.get("num")
+    if p.get("bare") is not None:
+        n = None
+    elif p.get("num") is None and p.get("vague") is None:
+        n = 1.0  # "the past year"
+    if n is not None and p.get("half"):
+        n += 0.5
+    if p.get("num_hi") is not None:  # "1-2 years"
+        return Resolved(f"{_duration(n, unit)}/{_duration(p.get('num_hi'), unit)}", None, None, None, True)
+    return Resolved(_duration(n, unit), None, None, None, True)
+
+
+def _ref(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    v = p.get("ref")
+    a = ctx.anchor
+    if v == "PRESENT_REF":
+        return Resolved(v, a.isoformat() if a else None, (a + timedelta(days=1)).isoformat() if a else None,
+                        "day" if a else None, a is not None)
+    if v == "PAST_REF":
+        return Resolved(v, None, a.isoformat() if a else None, None, a is not None)
+    return Resolved(v, a.isoformat() if a else None, None, None, a is not None)
+
+
+def _set(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    if p.get("set"):
+        return Resolved(str(p.get("set")), None, None, None, True)
+    if p.get("weekday") is not None:
+        return Resolved(f"XXXX-WXX-{p.get('weekday')}", None, None, None, True)
+    if p.get("month") is not None:
+        return Resolved(f"XXXX-{p.get('month'):02d}", None, None, None, True)
+    unit = p.get("unit")
+    if unit in ("morning", "evening", "night"):
+        return Resolved(f"TXX{unit[:2].upper()}", None, None, None, True)
+    return Resolved(_duration(p.get("num") or 1.0, unit), None, None, None, True)
+
+
+_RESOLVERS = {
+    "calendar": _calendar, "dayword": _dayword, "thanksgiving": _thanksgiving, "year": _year_kind,
+    "year_range": _year_range, "season": _season_kind, "decade": _decade_kind, "century": _century, "quarter": _quarter_kind,
+    "anaphoric": _anaphoric, "year_ago": _year_ago, "shifted": _shifted, "ago": _ago,
+    "duration": _duration_kind, "ref": _ref, "set": _set,
+}
