@@ -79,6 +79,7 @@ class _Pattern:
     kind: str
     type: str
     rx: re.Pattern
+    anchor: frozenset[str]  # lower-case words, "#digit" for any word with a digit
 
 
 @dataclass
@@ -90,29 +91,65 @@ class Grammar:
     tense_shift_min_days: int = 45
     future_lemmas: frozenset[str] = frozenset()
     narrative_shifts: frozenset[str] = frozenset()
+
+    @property
+    def anchor_words(self) -> frozenset[str]:
+        return self._anchor_words
+
+    def __post_init__(self) -> None:
+        self._anchor_words = frozenset(w for p in self.patterns for w in p.anchor)
     _type_of_kind: dict[str, str] = field(default_factory=lambda: {
         "duration": "DURATION", "set": "SET"})
 
     def find(self, text: str) -> list[tuple[int, int, Parsed]]:
-        """Every expression in text: the longest match of any pattern, left to right."""
+        """Every expression in text: the longest match of any pattern, left to right.
+
+        Each pattern runs only around its anchor (what every match of it holds: a month name,
+        a unit of time, four digits): thirty patterns over a whole article would cost more
+        than the parse; over the windows around their anchors, a small share of it."""
+        at: dict[str, list[tuple[int, int]]] = {"#digit": [m.span() for m in _DIGITS.finditer(text)]}
+        wanted = self.anchor_words
+        for m in _LETTERS.finditer(text):
+            w = m.group(0).lower()
+            if w in wanted:
+                at.setdefault(w, []).append(m.span())
         cands = []
+        windows: dict[frozenset[str], list[tuple[int, int]]] = {}
         for order, pat in enumerate(self.patterns):
-            for m in pat.rx.finditer(text):
-                if m.end() > m.start() and text[m.start():m.end()].strip():
-                    cands.append((m.start(), m.end(), order, m))
+            if pat.anchor not in windows:
+                windows[pat.anchor] = self._windows(text, sorted(s for w in pat.anchor for s in at.get(w, ())))
+            for lo, hi in windows[pat.anchor]:
+                for m in pat.rx.finditer(text, lo, hi):
+                    if m.end() > m.start() and text[m.start():m.end()].strip():
+                        cands.append((m.start(), m.end(), order, m))
         cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(text))  # 1 where a chosen expression lies
         out = []
         for a, b, order, m in cands:
-            if any(a < y and x < b for x, y in taken):
+            if taken.find(1, a, b) >= 0:
                 continue
             p = self._read(self.patterns[order], m)
             if p is None:
                 continue
             a, b = _strip_span(text, a, b)
-            taken.append((a, b))
+            taken[a:b] = b"\x01" * (b - a)
             out.append((a, b, p))
         return sorted(out, key=lambda t: t[0])
+
+    @staticmethod
+    def _windows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        n, out = len(text), []
+        for a, b in spans:
+            lo, hi = max(0, a - _WINDOW), min(n, b + _WINDOW)
+            while lo > 0 and not text[lo - 1].isspace():
+                lo -= 1
+            while hi < n and not text[hi].isspace():
+                hi += 1
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+        return out
 
     def parse(self, text: str) -> Parsed | None:
         """The reading of text when one expression covers all of it (or None)."""
@@ -203,6 +240,14 @@ class Grammar:
         return None
 
 
+# How far around an anchor word an expression may reach (characters; the longest patterns,
+# "the first half of fiscal 2026", "5 p.m. EST, Nov. 6", stay well inside).
+_WINDOW = 60
+_WORD = re.compile(r"[^\W_]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGITS = re.compile(r"\d+")
+
+
 class _Bad:
     pass
 
@@ -270,6 +315,12 @@ def load_grammar(path: str | Path = DEFAULT_PATH) -> Grammar:
         "HOLIDAY": _cased(h[0] for h in w["holidays"]),
         "YEAR": r"(?:1[0-9]|20)\d{2}",
     }
+    last = lambda phrases: {_WORD.findall(str(x))[-1].lower() for x in phrases}  # noqa: E731
+    tables = {"{MONTH}": last(k for k, _ in w["months"]), "{WEEKDAY}": last(k for k, _ in w["weekdays"]),
+              "{DAYWORD}": last(k for k, _ in w["day_words"]), "{PART}": last(k for k, _ in w["parts_of_day"]),
+              "{HOLIDAY}": last(h[0] for h in w["holidays"]), "{SEASON}": last(k for k, _ in w["seasons"]),
+              "{UNIT}": last(units), "{UNITS}": last(units + plural_units), "{REF}": last(k for k, _ in w["refs"]),
+              "{SET}": last(k for k, _ in w["sets"])}
     patterns = []
     for spec in cfg["pattern"]:
         counter = {"n": 0}
@@ -283,8 +334,9 @@ def load_grammar(path: str | Path = DEFAULT_PATH) -> Grammar:
             return f"(?:{body})"
 
         rx = re.sub(r"\{([A-Z]+)\}", sub, spec["regex"])
+        anchor = frozenset(x for a in spec["anchor"] for x in (tables[a] if a in tables else {a.lower()}))
         typ = spec.get("type") or {"duration": "DURATION", "set": "SET"}.get(spec["kind"], "DATE")
-        patterns.append(_Pattern(spec["name"], spec["kind"], typ, re.compile(rx, re.IGNORECASE)))
+        patterns.append(_Pattern(spec["name"], spec["kind"], typ, re.compile(rx, re.IGNORECASE), anchor))
     return Grammar(patterns, words, dict(w["season_start"]), frozenset(w["clock_units"]),
                    cfg["resolve"]["tense_shift_min_days"], frozenset(cfg["resolve"]["future_lemmas"]),
                    frozenset(cfg["resolve"]["narrative_shifts"]))
