@@ -26,7 +26,7 @@ from ..config import DEFAULT_CONFIG_DIR
 DEFAULT_PATH = DEFAULT_CONFIG_DIR / "timex.toml"
 
 # Kinds whose value is a calendar date a clause can be dated by (dated events).
-SPECIFIC_KINDS = frozenset({"calendar", "season", "dayword", "quarter", "year", "year_range", "shifted", "ago",
+SPECIFIC_KINDS = frozenset({"calendar", "season", "season_bare", "this_period", "dayword", "quarter", "year", "year_range", "shifted", "ago",
                             "thanksgiving", "year_ago", "anaphoric"})
 _CAPTURING = ("MONTH", "WEEKDAY", "SEASON", "PART", "DAYWORD", "SHIFT", "PERIOD", "REF", "SET", "HOLIDAY", "UNIT")
 
@@ -733,6 +733,10 @@ def _ago(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
 
 
 def _duration_kind(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    recent = p.get("recent")
+    if p.get("bare") is not None and recent is not None:  # "recent years", "the coming months"
+        future = recent.split()[-1] in ("coming", "next")
+        return _ref(Parsed(p.rule, "ref", "DATE", (("ref", "FUTURE_REF" if future else "PAST_REF"),)), ctx, g)
     unit = p.get("unit") or p.get("bare")
     n = p.get("num")
     if p.get("bare") is not None:
@@ -757,6 +761,32 @@ def _ref(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
     return Resolved(v, a.isoformat() if a else None, None, None, a is not None)
 
 
+def _this_period(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    """'the end of the year', 'year-end': the period of publication it names."""
+    a = ctx.now
+    if a is None:
+        return _UNRESOLVED
+    unit = p.get("unit") or "year"
+    if unit == "month":
+        return _month(a.year, a.month)
+    if unit == "week":
+        return _week(a)
+    if unit == "quarter":
+        return _quarter(a.year, (a.month - 1) // 3 + 1)
+    return _year(a.year, p.get("period"))
+
+
+def _season_bare(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    """'the summer': this year's, or last year's when a past-tense clause names one not begun."""
+    a = ctx.now
+    if a is None:
+        return _UNRESOLVED
+    code = p.get("season")
+    start = g.season_start.get(code, 1)
+    year = a.year - 1 if ctx.tense == "past" and start > a.month else a.year
+    return _season(year, code, g.season_start)
+
+
 def _set(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
     if p.get("set"):
         return Resolved(str(p.get("set")), None, None, None, True)
@@ -774,5 +804,6 @@ _RESOLVERS = {
     "calendar": _calendar, "dayword": _dayword, "thanksgiving": _thanksgiving, "year": _year_kind,
     "year_range": _year_range, "season": _season_kind, "decade": _decade_kind, "century": _century, "quarter": _quarter_kind,
     "anaphoric": _anaphoric, "year_ago": _year_ago, "shifted": _shifted, "ago": _ago,
-    "duration": _duration_kind, "ref": _ref, "set": _set,
+    "duration": _duration_kind, "ref": _ref, "set": _set, "this_period": _this_period,
+    "season_bare": _season_bare,
 }
