@@ -199,3 +199,29 @@ def test_references_and_spans_as_timeml_marks_them():
                        "than in the past three years.", "2026-05-08")
     assert got == {"now": "PRESENT_REF", "recently": "PAST_REF", "the future": "FUTURE_REF",
                    "the past three years": "P3Y"}
+
+
+@pytest.mark.parametrize("text, type_, value", [
+    ("Tuesdays", "SET", "XXXX-WXX-2"),
+    ("Monday nights", "SET", "XXXX-WXX-1TNI"),
+    ("January nineteen ninety-seven", "DATE", "1997-01"),
+    ("the end of the year", "DATE", "2026"),
+    ("the full year", "DATE", "2026"),
+    ("the summer", "DATE", "2026-SU"),
+    ("the last half of 2025", "DATE", "2025-H2"),
+    ("mid-afternoon yesterday", "TIME", "2026-05-07TAF"),
+])
+def test_more_timeml_forms(text, type_, value):
+    p = parse(text)
+    assert p is not None and p.type == type_ and resolve(p, PUB).value == value
+
+
+def test_ages_and_fiscal_years_as_news_writes_them():
+    """'52 years old' is an age, not a duration; 'the year ended Sept. 30' is a year-long stretch
+    and its own date; 'the 2025 quarter' is the quarter the report is about, in 2025."""
+    got, _ = values_of("Ms. Okafor, 52 years old, runs the mill. For the year ended Sept. 30, profit rose. "
+                       "Third-quarter sales beat the 2025 quarter and last year's period.", "2026-10-20")
+    assert "52 years" not in got
+    assert got["the year"] == "P1Y" and got["Sept. 30"] == "2026-09-30"
+    assert got["Third-quarter"] == "2026-Q3"
+    assert got["the 2025 quarter"] == "2025-Q3" and got["last year's period"] == "2025-Q3"

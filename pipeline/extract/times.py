@@ -212,7 +212,7 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
             if p.kind == "ago" and p.get("dir") in ("later", "earlier") and (explicit := _explicit_in(doc, sent, a)):
                 y = explicit.year  # "Eight years later, on February 26, 2026": that date's year
                 r = Resolved(str(y), date(y, 1, 1).isoformat(), date(y + 1, 1, 1).isoformat(), "year", True)
-            if r.granularity in ("quarter", "half") and p.kind not in ("year_ago",):
+            if r.granularity in ("quarter", "half") and p.kind not in ("year_ago", "period_of_year"):
                 reference = r
             resolved.append((a, r))
             start, end = a + offset, b + offset

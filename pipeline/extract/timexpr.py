@@ -164,7 +164,7 @@ class Grammar:
         for name, val in m.groupdict().items():
             if val is None:
                 continue
-            base = re.sub(r"(?:__\d+|\d)$", "", name)
+            base = re.sub(r"(?:__\d+|(?<=[a-z])\d)$", "", name)
             if base in f:
                 continue
             f[base] = self._normal(base, val)
@@ -177,6 +177,12 @@ class Grammar:
             typ = "TIME"
         if pat.kind == "shifted" and f.get("unit") in self.clock_units:
             return None
+        if pat.kind == "quarter" and f.get("ord") == -1 and "year" not in f and "yshift2" not in f:
+            return None  # "last quarter" is the one before this; "the last half of 2025" its second
+        if pat.kind == "calendar" and "weekday" in f and "month" not in f and (
+                "partpl" in f or any(k.startswith("weekday") and v and v.endswith("s") and not v.endswith("s.")
+                                     for k, v in m.groupdict().items())):
+            return Parsed(pat.name, "set", "SET", tuple(sorted(f.items())))  # "Tuesdays", "Monday nights"
         return Parsed(pat.name, pat.kind, typ, tuple(sorted(f.items())))
 
     def _normal(self, base: str, val: str):
@@ -186,16 +192,24 @@ class Grammar:
                  "dayword": "day_words", "shift": "shifts", "ref": "refs", "set": "sets",
                  "holiday": "holidays"}.get(base)
         if table:
+            if base == "weekday" and low not in self.words[table]:
+                low = low[:-1]  # "Tuesdays"
             return self.words[table].get(low, _BAD)
         if base in ("num", "num_hi"):
             return self.number(low)
-        if base in ("unit", "aunit", "bare"):
+        if base in ("unit", "aunit", "bare", "bare2"):
             return self.unit(low)
         if base in ("year", "year_pos", "year_end", "decade", "century_n", "hour", "minute", "day",
                     "month_num", "qnum", "hnum"):
             return int(v) if v.isdigit() else _BAD
         if base == "shift_word":
             return low
+        if base == "partpl":  # "Monday nights": a part of day, every week
+            return self.words["parts_of_day"].get(low[:-1], _BAD)
+        if base == "yearw":  # "nineteen ninety-seven"
+            century, rest = low.split(None, 1)
+            n, r = self.number(century), self.number(rest)
+            return _BAD if n is None or r is None else int(n * 100 + r)
         if base in ("yshift", "yshift2"):
             return {"this": 0, "the": 0, "last": -1, "next": 1}.get(low, 0)
         if base == "ord":
@@ -316,7 +330,8 @@ def load_grammar(path: str | Path = DEFAULT_PATH) -> Grammar:
         "YEAR": r"(?:1[0-9]|20)\d{2}",
     }
     last = lambda phrases: {_WORD.findall(str(x))[-1].lower() for x in phrases}  # noqa: E731
-    tables = {"{MONTH}": last(k for k, _ in w["months"]), "{WEEKDAY}": last(k for k, _ in w["weekdays"]),
+    weekdays = last(k for k, _ in w["weekdays"])
+    tables = {"{MONTH}": last(k for k, _ in w["months"]), "{WEEKDAY}": weekdays | {d + "s" for d in weekdays},
               "{DAYWORD}": last(k for k, _ in w["day_words"]), "{PART}": last(k for k, _ in w["parts_of_day"]),
               "{HOLIDAY}": last(h[0] for h in w["holidays"]), "{SEASON}": last(k for k, _ in w["seasons"]),
               "{UNIT}": last(units), "{UNITS}": last(units + plural_units), "{REF}": last(k for k, _ in w["refs"]),
@@ -481,7 +496,7 @@ def resolve(p: Parsed, anchor: date | None = None, previous: date | None = None,
 
 
 def _calendar(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
-    year, month, day = p.get("year"), p.get("month") or p.get("month_num"), p.get("day")
+    year, month, day = p.get("year") or p.get("yearw"), p.get("month") or p.get("month_num"), p.get("day")
     hol = p.get("holiday")
     if hol is not None:
         month, day = hol
@@ -590,6 +605,8 @@ def _century(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
 def _quarter_kind(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
     half = p.get("hnum") is not None or p.get("qh") == "half"
     n = p.get("qnum") or p.get("hnum") or p.get("ord")
+    if n == -1:  # "the last half", "the last quarter" of a year
+        n = 2 if half else 4
     if n is None or n > (2 if half else 4):
         return _UNRESOLVED
     year = p.get("year") or p.get("year_pos")
@@ -624,6 +641,16 @@ def _anaphoric(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
     if p.get("aunit") == "period" and p.get("which") is None:
         return _UNRESOLVED
     return _last_quarter(ctx) or _UNRESOLVED
+
+
+def _period_of_year(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
+    """'the 1988 quarter', 'last year's period': the quarter the text is about, in that year."""
+    ref = ctx.reference
+    if ref is None or ref.granularity != "quarter" or not ref.start_date:
+        return _UNRESOLVED
+    s = date.fromisoformat(ref.start_date)
+    year = p.get("year") or p.get("year2") or s.year - 1
+    return _quarter(year, (s.month - 1) // 3 + 1)
 
 
 def _year_ago(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
@@ -791,7 +818,8 @@ def _set(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
     if p.get("set"):
         return Resolved(str(p.get("set")), None, None, None, True)
     if p.get("weekday") is not None:
-        return Resolved(f"XXXX-WXX-{p.get('weekday')}", None, None, None, True)
+        part = p.get("part") or p.get("partpl")
+        return Resolved(f"XXXX-WXX-{p.get('weekday')}" + (f"T{part}" if part else ""), None, None, None, True)
     if p.get("month") is not None:
         return Resolved(f"XXXX-{p.get('month'):02d}", None, None, None, True)
     unit = p.get("unit")
@@ -805,5 +833,5 @@ _RESOLVERS = {
     "year_range": _year_range, "season": _season_kind, "decade": _decade_kind, "century": _century, "quarter": _quarter_kind,
     "anaphoric": _anaphoric, "year_ago": _year_ago, "shifted": _shifted, "ago": _ago,
     "duration": _duration_kind, "ref": _ref, "set": _set, "this_period": _this_period,
-    "season_bare": _season_bare,
+    "season_bare": _season_bare, "period_of_year": _period_of_year,
 }
