@@ -1,4 +1,4 @@
-"""The unit lexicon (config/units.toml), compiled once into regexes."""
+"""The unit lexicon of config/units.toml (currencies, scales, number words, the units news\nwrites most), compiled once into regexes."""
 
 from __future__ import annotations
 
@@ -25,6 +25,10 @@ class Lexicon:
     scale_after: re.Pattern
     unit_after: re.Pattern
     currency_after: re.Pattern
+    vague_rx: re.Pattern
+    fractions: dict[str, float]
+    multipliers: dict[str, float]
+    pint: dict  # settings of the pint unit reader (units.py)
 
 
 def _alt(words, flags=0) -> str:
@@ -57,4 +61,8 @@ def load_lexicon(path: str | Path) -> Lexicon:
             rf"^(?:\s|-)?(?i:{_alt(scales)})(?![\w])"),
         unit_after=re.compile(rf"^(?:\s|-)?(?:{_alt(units)})(?![\w])"),
         currency_after=re.compile(rf"^\s?(?i:{_alt(words)})(?![\w])"),
+        vague_rx=re.compile(rf"(?<![\w])(?:{_alt(cfg['vague_numbers'])})(?![\w])", re.IGNORECASE),
+        fractions={k: float(v) for k, v in cfg["fractions"].items()},
+        multipliers={k: float(v) for k, v in cfg["multipliers"].items()},
+        pint=cfg.get("pint", {}),
     )

@@ -1,0 +1,83 @@
+"""Step 3 of a quantity: what is not one, whatever its digits say."""
+
+from __future__ import annotations
+
+import re
+
+from .candidates import Cand, Ctx
+from .describe import token_at
+from .lexicon import Lexicon
+from .numbers import NumberReader
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_REF_WORDS = {"section", "article", "chapter", "figure", "fig", "table", "page", "no", "number", "vol",
+              "volume", "part", "item", "rule", "title", "clause", "paragraph", "step", "level", "version",
+              "model", "series", "type", "class", "grade", "route", "room", "floor", "line", "episode"}
+_NAME_LABELS = {"PRODUCT", "ORG", "LAW", "WORK_OF_ART", "FAC", "EVENT", "PERSON", "GPE", "NORP"}
+
+def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
+    """False for what a number is not a quantity in: a year, a date, a list number, an id,
+    a name ("Boeing 737", "Section 301"), a determiner ("one thing")."""
+    doc = ctx.doc
+    text = ctx.text
+    raw = text[c.num_start:c.num_end]
+    tok = token_at(doc, c.num_start)
+    if c.kind == "digits":
+        digits = raw.replace(",", "").split(".")[0]
+        yearlike = len(digits) == 4 and "," not in raw and 1800 <= int(digits) <= 2100 and "." not in raw
+        if yearlike and not c.currency and c.scale is None and c.unit_family in (None, "count"):
+            return False
+        if len(digits) >= 7 and "," not in raw and not c.currency and c.unit is None:
+            return False  # ids, phone numbers
+        prev = text[max(0, c.num_start - 12):c.num_start].lower()
+        nxt = text[c.num_end:c.num_end + 12].lower()
+        if c.value is not None and c.value <= 31 and not c.currency and c.unit_family not in ("currency", "percent") and (
+                re.search(r"\b(?:%s)[a-z]*\.?\s*$" % "|".join(_MONTHS), prev) or re.match(r"^\s*(?:%s)" % "|".join(_MONTHS), nxt)
+                or re.match(r"^,\s*(?:19|20)\d{2}", nxt)):
+            return False  # a day of a date
+        line_start = text.rfind("\n", 0, c.num_start) + 1
+        if not text[line_start:c.num_start].strip(" (•*-") and re.match(r"^[.)]\s", text[c.num_end:c.num_end + 2]):
+            return False  # list numbering
+        if re.match(r"^\)", text[c.num_end:c.num_end + 1]) and c.unit is None:
+            return False  # "1) ..." enumerations
+        word = re.search(r"([A-Za-z]+)\.?\s*#?$", text[max(0, c.num_start - 15):c.num_start])
+        if word and word.group(1).lower() in _REF_WORDS and word.group(1)[0].isupper():
+            return False  # Section 301, Table 2
+        if re.match(r"^:\d", text[c.num_end:c.num_end + 2]):
+            return False
+        run_start = c.num_start - len(re.search(r"[\d\-]*$", text[:c.num_start]).group(0))
+        if re.match(r"\d+(?:-\d+){2,}", text[run_start:run_start + 40]):
+            return False  # 555-0142-7788: an id or phone number
+        prev_tok = doc[tok.i - 1] if tok is not None and tok.i > 0 else None
+        if prev_tok is not None and prev_tok.pos_ == "PROPN" and prev_tok.text[:1].isupper() and not prev_tok.is_sent_start \
+                and "," not in raw and "." not in raw and not c.currency and c.unit_family in (None, "count") \
+                and prev_tok.idx + len(prev_tok.text) + 1 == c.num_start:
+            return False  # "Boeing 737", "Atlas 950": the number is part of a name
+    if tok is not None and not c.currency and c.unit_family in (None, "count"):
+        for ent in ctx.ents:  # (a measured amount such as "175GW" is never a name, whatever ner says)
+            if ent.start <= tok.i < ent.end and ent.label_ in _NAME_LABELS:
+                return False  # part of a name: "Atlas 950", "14th Five-Year Plan"
+            if ent.end == tok.i and ent.label_ == "PRODUCT" and c.kind == "digits" and "," not in raw \
+                    and "." not in raw and not c.currency and c.unit_family in (None, "count"):
+                return False  # "Ascend 950 super nodes": the number continues the product name
+    if c.kind == "scale_noun":
+        return tok is None or not any(e.start <= tok.i < e.end and e.label_ in _NAME_LABELS for e in ctx.ents)
+    if c.kind == "words":
+        last = token_at(doc, c.num_end - 1)
+        if last is not None and last.i != (tok.i if tok is not None else -1) and last.like_num:
+            tok = last  # "forty-two": the last part carries the parse
+        if tok is None or not tok.like_num:
+            return False
+        if re.match(r"^\s*(?:to|–|-|or)\s*(?:\d|[a-z]+\b)", text[c.num_end:c.num_end + 12]) and \
+                numbers.starts_with_words(re.sub(r"^\s*(?:to|–|-|or)\s*", "", text[c.num_end:c.num_end + 20])):
+            return True  # "three to five people": the first end of a range
+        if re.match(r"^-[A-Z]", text[c.num_end:c.num_end + 2]):
+            return False  # "Five-Year Plan"
+        if tok.lower_ in ("one", "zero") and c.unit_family not in ("duration", "currency", "percent", "ratio") \
+                and c.scale is None:
+            return False  # "one thing", "one set of": a determiner, not a count
+        if re.search(r"\btop\s*$", text[max(0, c.num_start - 6):c.num_start], re.I):
+            return False  # "top ten": a rank
+        if c.unit is None and c.scale is None and not (tok.dep_ in ("nummod", "quantmod") and tok.head.pos_ in ("NOUN", "PROPN")):
+            return False
+    return True
