@@ -73,6 +73,12 @@ def check(scores: dict[str, float], floors: dict[str, float]) -> list[str]:
 
 def _run_lane(tasks: list[str], keep: Path) -> tuple[dict, str]:
     cmd = [sys.executable, str(DEV / "score"), str(FACTS), *tasks, "--keep", str(keep)]
+    if "quantities" in tasks:  # our own news gold (tests/quantities_news.py: texts read from the dev set)
+        from quantities_news import build
+
+        news = keep / "quantities_news.jsonl"
+        if build(news):
+            cmd += ["--gold-quantities", str(news)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stderr[-2000:]}")
