@@ -62,13 +62,15 @@ def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitRea
         c.extra["form"] = n.kind
         if n.glued:  # "4x", "6GW", "$5bn", "10kg"; anything else glued is a code ("910B", "3C6000")
             glued = n.glued
+            if glued == "s":
+                continue  # "the 1960s", "her 80s": a decade, an age bracket
             money = lx.currency_before.search(text[max(0, n.start - 4):n.start])
             if glued in ("x", "×"):
                 c.unit, c.unit_family, c.end = "times", "ratio", n.glued_end
             elif glued in ("bn", "mn", "tn", "k") or (money and (glued in lx.scales_cs or glued == "m")):
                 mult = lx.scales.get(glued) or lx.scales_cs.get(glued) or 1e6  # "$12m"
                 c.value, c.scale, c.end = n.value * mult, glued, n.glued_end
-            elif glued in lx.units:
+            elif glued in lx.units and not ((u := units.read(text, n.end, glued=True)) and u.end > n.glued_end):
                 (c.unit, c.unit_family), c.end = lx.units[glued], n.glued_end
             elif not (len(glued) == 1 and glued.isupper()) and (u := units.read(text, n.end, glued=True)):
                 c.unit, c.unit_family, c.end = u.name, u.family, u.end
@@ -112,14 +114,21 @@ def widen(c: Cand, ctx: Ctx, lx: Lexicon, units: UnitReader, is_clause_prep) -> 
                 after = text[c.end:c.end + 60]
     if c.unit is None or c.currency:
         m = lx.currency_after.match(after)
-        if m and c.unit is None:
+        sym = re.match(r"^\s?([€£¥₹₩$])", after)
+        if m is None and sym and c.unit is None and c.kind == "digits":  # "15€", "20 £"
+            c.unit, c.unit_family, c.currency = lx.currencies[sym.group(1)], "currency", True
+            c.end += sym.end()
+            after = text[c.end:c.end + 60]
+        elif m and c.unit is None:
             key = m.group(0).strip()
             c.unit, c.unit_family, c.currency = lx.currencies.get(key.lower()) or lx.currencies[key], "currency", True
             c.end += m.end()
             after = text[c.end:c.end + 60]
     if c.unit is None:
         m = lx.unit_after.match(after)
-        u = units.read(text, c.end) if c.kind != "vague" and m is None else None
+        u = units.read(text, c.end) if c.kind != "vague" else None
+        if m and u is not None and u.end > c.end + m.end() and not re.search(r"/|\bper\b", text[c.end + m.end():u.end]):
+            m = None  # "km squared", "km^3": pint reads further than the lexicon's "km"
         if m:
             surface = m.group(0).strip().strip("-")
             c.unit, c.unit_family = lx.units.get(surface) or lx.units_folded[surface.lower()]

@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from .candidates import Cand
 from .describe import CHANGE_WORDS, token_at
 
-_RANGE_SEP = re.compile(r"^\s*(?:–|—|-|~|to|and|or)\s*$")
+_RANGE_SEP = re.compile(r"^\s*(?:–|—|-|~|to|and|or|-\s*to)\s*$")
 
 def _moves_from(doc: Doc, text: str, start: int) -> bool:
     """'fell from 80% to 10%': two levels, before and after, not a range."""
@@ -26,7 +26,7 @@ def merge_ranges(cands: list[Cand], text: str, doc: Doc) -> list[Cand]:
     out: list[Cand] = []
     for c in cands:
         prev = out[-1] if out else None
-        if prev is not None and prev.qualifier in ("exact",) and c.value is not None and prev.value is not None \
+        if prev is not None and prev.qualifier in ("exact", "approx") and c.value is not None and prev.value is not None \
                 and _RANGE_SEP.match(text[prev.end:c.start]) and (prev.unit is None or c.unit is None or prev.unit == c.unit):
             sep = text[prev.end:c.start].strip()
             if sep in ("and", "or") and not re.search(r"\bbetween\s*$", text[max(0, prev.start - 10):prev.start], re.I):
@@ -38,7 +38,8 @@ def merge_ranges(cands: list[Cand], text: str, doc: Doc) -> list[Cand]:
             low = prev.value
             if prev.scale is None and c.scale is not None and prev.kind == c.kind == "digits":
                 low = prev.value * (c.value / float(text[c.num_start:c.num_end].replace(",", "")))
-            merged = replace(c, start=prev.start, num_start=prev.num_start, low=low, high=c.value, value=None, qualifier="range",
+            low, high = min(low, c.value), max(low, c.value)  # "-18 °C to -34 °C"
+            merged = replace(c, start=prev.start, num_start=prev.num_start, low=low, high=high, value=None, qualifier="range",
                              unit=c.unit or prev.unit, unit_family=c.unit_family or prev.unit_family,
                              per_unit=c.per_unit or prev.per_unit, extra=dict(c.extra))
             merged.extra["high_num_start"] = c.num_start

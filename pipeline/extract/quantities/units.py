@@ -73,7 +73,7 @@ class UnitReader:
             return False
         if low in ("am", "pm"):
             before = text[max(0, start - 24):start].lower()
-            return not re.search(r"\b(?:%s)\b[^.;]*$" % "|".join(map(re.escape, self.clock_words)), before)
+            return not re.search(r"\b(?:%s)\b[^;!?]*$" % "|".join(map(re.escape, self.clock_words)), before)
         if low == "in" and surface == word:
             nxt = re.match(r"\s*(\w+|\S|$)", text[end:end + 30])
             token = (nxt.group(1) if nxt else "").lower()
