@@ -62,8 +62,8 @@ def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitRea
         c.extra["form"] = n.kind
         if n.glued:  # "4x", "6GW", "$5bn", "10kg"; anything else glued is a code ("910B", "3C6000")
             glued = n.glued
-            if glued == "s":
-                continue  # "the 1960s", "her 80s": a decade, an age bracket
+            if glued in ("s", "st", "nd", "rd", "th"):
+                continue  # "the 1960s", "her 80s", "117th Street": a decade, an age bracket, an ordinal
             money = lx.currency_before.search(text[max(0, n.start - 4):n.start])
             if glued in ("x", "×"):
                 c.unit, c.unit_family, c.end = "times", "ratio", n.glued_end

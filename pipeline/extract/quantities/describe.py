@@ -39,6 +39,8 @@ def describe(c: Cand, ctx: Ctx, lx: Lexicon) -> Cand:
     if c.unit is None and c.kind in ("digits", "words") and glued:  # "10,000-GPU cluster" counts GPUs
         c.unit, c.unit_family = _singular(glued.group(1)) if not glued.group(1).isupper() else glued.group(1), "count"
         c.end += glued.end()
+    if c.unit is None and c.kind == "digits" and _is_age(c, ctx):
+        c.unit, c.unit_family = "year", "duration"  # "Raj Chohan, 59, of Queens": an age
     if c.unit is None or c.kind == "vague":
         noun = _counted_noun(top, doc, c)
         if noun is not None:
@@ -75,6 +77,18 @@ def describe(c: Cand, ctx: Ctx, lx: Lexicon) -> Cand:
     c.extra["time_scope"] = _time_scope(anchor.sent, c)
     c.extra["sentence"] = (anchor.sent.start_char, anchor.sent.end_char)
     return c
+
+
+def _is_age(c: Cand, ctx: Ctx) -> bool:
+    """'Name, 59,' (a number between commas right after a person's name) is an age in news."""
+    if c.value is None or not (0 < c.value < 125) or c.value != int(c.value):
+        return False
+    text = ctx.text
+    if not re.search(r"[A-Za-z.],\s$", text[max(0, c.start - 3):c.start]) or \
+            not re.match(r"^(?:,|\s+and\b|\.|\)|\s+(?:of|from)\b)", text[c.end:c.end + 6]):
+        return False
+    before = token_at(ctx.doc, c.start - 3)
+    return before is not None and (before.ent_type_ == "PERSON" or before.pos_ == "PROPN" and before.text[:1].isupper())
 
 
 def _per_unit(c: Cand, ctx: Ctx, lx: Lexicon, top: Token) -> None:

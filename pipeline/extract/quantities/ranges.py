@@ -29,7 +29,7 @@ def merge_ranges(cands: list[Cand], text: str, doc: Doc) -> list[Cand]:
         if prev is not None and prev.qualifier in ("exact", "approx") and c.value is not None and prev.value is not None \
                 and _RANGE_SEP.match(text[prev.end:c.start]) and (prev.unit is None or c.unit is None or prev.unit == c.unit):
             sep = text[prev.end:c.start].strip()
-            if sep in ("and", "or") and not re.search(r"\bbetween\s*$", text[max(0, prev.start - 10):prev.start], re.I):
+            if sep == "and" and not re.search(r"\bbetween\s*$", text[max(0, prev.start - 10):prev.start], re.I):
                 out.append(c)
                 continue
             if sep == "to" and _moves_from(doc, text, prev.start):

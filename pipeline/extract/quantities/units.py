@@ -90,8 +90,9 @@ class UnitReader:
             readings = self.ureg.parse_unit_name(word)
         except Exception:  # pint's own errors for what is no unit name
             return False
-        return any(not prefix or word.lower().startswith(prefix) or len(word) <= 4 and word[0] != word[0].lower()
-                   or len(word) <= 3 for prefix, _, _ in readings)
+        return any((not prefix or word.lower().startswith(prefix) or len(word) <= 4 and word[0] != word[0].lower()
+                    or len(word) <= 3) and suffix in ("", "s", "es") and (len(word) <= 4 or len(prefix) + len(name) >= len(word) - 3)
+                   for prefix, name, suffix in readings)
 
     def _parse(self, surface: str) -> tuple[str, str] | None:
         return _parse_cached(self, surface)
