@@ -44,7 +44,7 @@ def describe(c: Cand, ctx: Ctx, lx: Lexicon) -> Cand:
     if c.unit is None or c.kind == "vague":
         noun = _counted_noun(top, doc, c)
         if noun is not None:
-            c.unit, c.unit_family = _unit_of(noun), "count"
+            c.unit, c.unit_family = _counted(noun, top), "count"
             c.end = max(c.end, noun.idx + len(noun.text))
             anchor = noun
     elif c.end > top.idx + len(top.text):
@@ -120,6 +120,27 @@ def _unit_of(noun: Token) -> str:
     if re.match(r"^[A-Z0-9]{2,}s?$", noun.text):  # acronyms keep their case
         return noun.text[:-1] if noun.text.endswith("s") and not noun.text.isupper() else noun.text
     return noun.lemma_.lower() if noun.pos_ == "NOUN" else _singular(noun.text)
+
+
+def _counted(noun: Token, number: Token) -> str:
+    """The counted noun with the words that say what kind of thing is counted, between the
+    number and it: "700 heart transplants" -> "heart transplant", "14 first-team players" ->
+    "first-team player", "three earnings reports" -> "earnings report"; not the adjectives that
+    only describe ("five suspicious boats", "43 large models"), nor names ("2,048 NVIDIA GPUs")."""
+    doc = noun.doc
+    text = doc.text[number.idx + len(number.text):noun.idx]
+    kept = []
+    for m in re.finditer(r"[A-Za-z]+(?:-[A-Za-z]+)+|[A-Za-z]+", text):
+        word = m.group(0)
+        if not word.islower():
+            continue
+        if "-" in word:
+            kept.append(word)
+            continue
+        tok = token_at(doc, number.idx + len(number.text) + m.start())
+        if tok is not None and tok.pos_ == "NOUN" and tok.dep_ == "compound" and tok.head.i == noun.i:
+            kept.append(word)
+    return " ".join(kept + [_unit_of(noun)])
 
 
 def _per_start(text: str, top: Token, c: Cand) -> int:

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _ATOM = r"°?[A-Za-zµμΩ]+(?:\^?[-−]?\d|[²³]|⁻¹)?"
+_QUALIFIER = r"(?:(?:nautical|metric|light|fluid|short|long|imperial|US|troy)\s+)?"
 _EXPR = re.compile(
-    rf"[ \t\u00a0-]?(?P<expr>(?:(?:square|sq\.?|cubic)\s+)?{_ATOM}(?:\s+(?:squared|cubed))?"
+    rf"[ \t\u00a0-]?(?P<expr>(?:(?:square|sq\.?|cubic)\s+)?{_QUALIFIER}{_ATOM}(?:\s+(?:squared|cubed))?"
     rf"(?:(?:\s*/\s*|\s*·\s*|\s+per\s+)(?:(?:square|cubic)\s+)?{_ATOM}(?:\s+(?:squared|cubed))?){{0,3}}"
     rf"(?:\s+(?:Celsius|Fahrenheit|Kelvin|celsius|fahrenheit))?)")
-_TOKEN = re.compile(rf"(?:(?:square|sq\.?|cubic)\s+)?{_ATOM}(?:\s+(?:squared|cubed))?|\s*/\s*|\s*·\s*|\s+per\s+|\s+(?:Celsius|Fahrenheit|Kelvin|celsius|fahrenheit)")
+_TOKEN = re.compile(rf"(?:(?:square|sq\.?|cubic)\s+)?{_QUALIFIER}{_ATOM}(?:\s+(?:squared|cubed))?|\s*/\s*|\s*·\s*|\s+per\s+|\s+(?:Celsius|Fahrenheit|Kelvin|celsius|fahrenheit)")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ class UnitReader:
         if not glued and surface == word and (low in self.stop or (len(word) == 1 and word not in "msgltKWVJNCFh")):
             return False
         return all(self._spelled_right(w) for w in re.findall(r"[A-Za-z]{3,}", surface)
-                   if w.lower() not in ("per", "square", "cubic", "squared", "cubed", "celsius", "fahrenheit"))
+                   if w.lower() not in ("per", "square", "cubic", "squared", "cubed", "celsius", "fahrenheit",
+                                        "nautical", "metric", "light", "fluid", "short", "long", "imperial", "troy"))
 
     def _spelled_right(self, word: str) -> bool:
         """A word read as a prefixed unit must spell its prefix out or be a symbol: 'kilometers'
@@ -144,6 +146,7 @@ def _parse_cached(reader: UnitReader, surface: str) -> tuple[str, str] | None:
     s = re.sub(r"°\s*([CF])\b", r"deg\1", s)
     s = re.sub(r"\bdegrees?\s+(Celsius|celsius)", "degC", s)
     s = re.sub(r"\bdegrees?\s+(Fahrenheit|fahrenheit)", "degF", s)
+    s = re.sub(r"\b(nautical|metric|light|fluid|short|long|imperial|US|troy)\s+(\w+?)(e?s)?\b", r"\1_\2", s)
     s = re.sub(r"\s+per\s+", "/", s)
     s = re.sub(r"([A-Za-zµμΩ])(-?\d)\b", r"\1^\2", s)  # km2, s-1, fb-1
     s = s.replace("^", "**")
