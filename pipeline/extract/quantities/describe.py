@@ -167,7 +167,7 @@ def _counted_noun(top: Token, doc: Doc, c: Cand) -> Token | None:
         return None
     head = top.head
     if top.dep_ in ("nummod", "quantmod", "compound", "amod") and head.i > top.i and head.pos_ in ("NOUN", "PROPN") \
-            and head.i - top.i <= 6 and not head.like_num and head.ent_type_ not in ("DATE", "TIME"):
+            and head.i - top.i <= 6 and not head.like_num:
         if head.lower_ in ("%", "percent") or head.text in ("$",):
             return None
         while head.dep_ in ("compound", "amod") and head.head.i > head.i and head.head.pos_ == "NOUN" \

@@ -45,6 +45,16 @@ def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
             return False  # Section 301, Table 2
         if re.match(r"^:\d", text[c.num_end:c.num_end + 2]):
             return False
+        pair = re.match(r"(\d+)-(\d+)\b", text[c.num_start - len(re.search(r"[\d-]*$", text[:c.num_start]).group(0)):])
+        if pair and c.unit is None and not c.currency and (
+                int(pair.group(1)) >= int(pair.group(2)) or re.match(
+                    r"^\S*\s+(?:\w+\s+)?(\w+)", text[c.num_end:c.num_end + 30]) and re.match(
+                    r"^\S*\s+(?:\w+\s+)?(\w+)", text[c.num_end:c.num_end + 30]).group(1).lower() in lx.score_words):
+            return False  # "an 88-72 setback", "a 9-14 record": a score, not a range
+        if c.unit is None and re.match(r"^\s?(?:a\.m\.|p\.m\.|[ap]m\b|o'clock)", text[c.num_end:c.num_end + 8], re.I):
+            return False  # "7 p.m.": a clock time
+        if re.search(r"(?:1[89]|20)\d\d[-–/]$", text[max(0, c.num_start - 5):c.num_start]) and len(digits) == 2:
+            return False  # "2013-14", "the 2008-09 season": the end of a span of years
         run_start = c.num_start - len(re.search(r"[\d\-]*$", text[:c.num_start]).group(0))
         if re.match(r"\d+(?:-\d+){2,}", text[run_start:run_start + 40]):
             return False  # 555-0142-7788: an id or phone number
@@ -66,7 +76,7 @@ def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
         last = token_at(doc, c.num_end - 1)
         if last is not None and last.i != (tok.i if tok is not None else -1) and last.like_num:
             tok = last  # "forty-two": the last part carries the parse
-        if tok is None or not tok.like_num:
+        if tok is None or not (tok.like_num or c.value is not None and c.value < 1):  # (fractions: "half a mile")
             return False
         if re.match(r"^\s*(?:to|–|-|or)\s*(?:\d|[a-z]+\b)", text[c.num_end:c.num_end + 12]) and \
                 numbers.starts_with_words(re.sub(r"^\s*(?:to|–|-|or)\s*", "", text[c.num_end:c.num_end + 20])):
@@ -75,9 +85,10 @@ def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
             return False  # "Five-Year Plan"
         if tok.lower_ in ("one", "zero") and c.unit_family not in ("duration", "currency", "percent", "ratio") \
                 and c.scale is None:
-            return False  # "one thing", "one set of": a determiner, not a count
+            return False  # "one thing", "one set of": a determiner, not a count (a count of one is rarely news)
         if re.search(r"\btop\s*$", text[max(0, c.num_start - 6):c.num_start], re.I):
             return False  # "top ten": a rank
-        if c.unit is None and c.scale is None and not (tok.dep_ in ("nummod", "quantmod") and tok.head.pos_ in ("NOUN", "PROPN")):
-            return False
+        if c.unit is None and c.scale is None and not (tok.dep_ in ("nummod", "quantmod") and tok.head.pos_ in ("NOUN", "PROPN")) \
+                and not re.match(r"^\s+of\s+(?:\d|the\b|their\b|its\b|his\b|her\b|them\b|those\b|these\b)", text[c.end:c.end + 12]):
+            return False  # (kept: "eight of 10", "two of the suspects": a count out of a whole)
     return True

@@ -29,6 +29,7 @@ class Lexicon:
     fractions: dict[str, float]
     multipliers: dict[str, float]
     pint: dict  # settings of the pint unit reader (units.py)
+    score_words: frozenset[str]
 
 
 def _alt(words, flags=0) -> str:
@@ -65,4 +66,5 @@ def load_lexicon(path: str | Path) -> Lexicon:
         fractions={k: float(v) for k, v in cfg["fractions"].items()},
         multipliers={k: float(v) for k, v in cfg["multipliers"].items()},
         pint=cfg.get("pint", {}),
+        score_words=frozenset(cfg["counts"]["score_words"]),
     )

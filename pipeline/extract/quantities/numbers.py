@@ -48,10 +48,10 @@ class NumberReader:
         run = (rf"(?:(?:a|an)[\s-]+{mult}|{word})(?:[\s-]+{part}|{after_mult}(?:\s*,\s+|\s+(?:and|&)\s+){part})*")
         self._words = re.compile(
             rf"(?<![\w-])(?:(?:{run})(?:\s+and\s+a\s+(?:half|quarter))?(?:[\s-]+{frac})?"
-            rf"|(?:a|an)\s+{frac}(?=\s+of\b))(?!\w|-\d)", re.I)
+            rf"|(?:a|an)\s+{frac}(?=\s+of\b)|half\s+(?:a|an)(?=\s))(?!\w|-\d)", re.I)
         self._digits = re.compile(
             r"(?<![\w.,/:^])(?P<sign>[-−](?=\d))?"
-            r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?|\.\d+)"
+            r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:,\s\d{3})+(?![\d,])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?|\.\d+)"
             r"(?:(?P<mixed>\s+\d{1,2}/\d{1,3})|(?P<over>/\d{1,3})(?![\d/])|(?P<vulgar>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]))?"
             r"(?:(?P<exp>[eE][-+−]?\d{1,3})|\s*[×x*]\s*(?P<base>10|2)\s*(?:\^|\*\*)?\s*(?P<pow>[-−]?\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))?"
             r"(?P<glued>[A-Za-z×][A-Za-z]{0,4})?(?![\w:]|/\d|[.,]\d)")
@@ -118,6 +118,8 @@ class NumberReader:
         tokens = [t for t in re.split(r"[\s,\-]+", s.lower()) if t and t not in ("and", "&")]
         if not tokens:
             return None
+        if tokens in (["half", "a"], ["half", "an"]):  # "half a mile"
+            return 0.5
         if tokens[-2:] in (["a", "half"], ["a", "quarter"]):
             extra = 0.5 if tokens[-1] == "half" else 0.25
             tokens = tokens[:-2]

@@ -146,7 +146,7 @@ def _parse_cached(reader: UnitReader, surface: str) -> tuple[str, str] | None:
     s = re.sub(r"°\s*([CF])\b", r"deg\1", s)
     s = re.sub(r"\bdegrees?\s+(Celsius|celsius)", "degC", s)
     s = re.sub(r"\bdegrees?\s+(Fahrenheit|fahrenheit)", "degF", s)
-    s = re.sub(r"\b(nautical|metric|light|fluid|short|long|imperial|US|troy)\s+(\w+?)(e?s)?\b", r"\1_\2", s)
+    s = re.sub(r"\b(nautical|metric|light|fluid|short|long|imperial|US|troy)\s+(\w+)\b", r"\1_\2", s)
     s = re.sub(r"\s+per\s+", "/", s)
     s = re.sub(r"([A-Za-zµμΩ])(-?\d)\b", r"\1^\2", s)  # km2, s-1, fb-1
     s = s.replace("^", "**")
