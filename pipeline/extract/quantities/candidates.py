@@ -119,6 +119,9 @@ def widen(c: Cand, ctx: Ctx, lx: Lexicon, units: UnitReader, is_clause_prep) -> 
             c.unit, c.unit_family, c.currency = lx.currencies[sym.group(1)], "currency", True
             c.end += sym.end()
             after = text[c.end:c.end + 60]
+        elif m and c.unit is None and m.group(0).strip().lower() in lx.pound_words and not lx.money_cues.search(
+                text[max(0, c.start - lx.money_window):c.end + lx.money_window]):
+            pass  # a weight: pint reads it below
         elif m and c.unit is None:
             key = m.group(0).strip()
             c.unit, c.unit_family, c.currency = lx.currencies.get(key.lower()) or lx.currencies[key], "currency", True

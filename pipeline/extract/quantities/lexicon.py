@@ -30,6 +30,9 @@ class Lexicon:
     multipliers: dict[str, float]
     pint: dict  # settings of the pint unit reader (units.py)
     score_words: frozenset[str]
+    pound_words: frozenset[str]
+    money_cues: re.Pattern
+    money_window: int
 
 
 def _alt(words, flags=0) -> str:
@@ -67,4 +70,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
         multipliers={k: float(v) for k, v in cfg["multipliers"].items()},
         pint=cfg.get("pint", {}),
         score_words=frozenset(cfg["counts"]["score_words"]),
+        pound_words=frozenset(cfg["currency_context"]["pound_words"]),
+        money_cues=re.compile("|".join(re.escape(w) for w in cfg["currency_context"]["money_cues"])),
+        money_window=int(cfg["currency_context"]["window"]),
     )

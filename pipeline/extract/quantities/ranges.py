@@ -22,6 +22,18 @@ def _moves_from(doc: Doc, text: str, start: int) -> bool:
     return tok is not None and tok.head.lemma_.lower() in CHANGE_WORDS
 
 
+def _after_change(doc: Doc, start: int) -> bool:
+    """'rose five pence to 913 pence': the size of a move, then the level reached."""
+    tok = token_at(doc, start)
+    for _ in range(3):
+        if tok is None or tok.head is tok:
+            return False
+        tok = tok.head
+        if tok.lemma_.lower() in CHANGE_WORDS:
+            return True
+    return False
+
+
 def merge_ranges(cands: list[Cand], text: str, doc: Doc) -> list[Cand]:
     out: list[Cand] = []
     for c in cands:
@@ -32,7 +44,7 @@ def merge_ranges(cands: list[Cand], text: str, doc: Doc) -> list[Cand]:
             if sep == "and" and not re.search(r"\bbetween\s*$", text[max(0, prev.start - 10):prev.start], re.I):
                 out.append(c)
                 continue
-            if sep == "to" and _moves_from(doc, text, prev.start):
+            if sep == "to" and (_moves_from(doc, text, prev.start) or _after_change(doc, prev.num_start)):
                 out.append(c)
                 continue
             low = prev.value
