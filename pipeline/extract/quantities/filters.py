@@ -23,8 +23,8 @@ def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
     raw = text[c.num_start:c.num_end]
     tok = token_at(doc, c.num_start)
     if c.kind == "digits":
-        digits = raw.replace(",", "").split(".")[0]
-        yearlike = len(digits) == 4 and "," not in raw and 1800 <= int(digits) <= 2100 and "." not in raw
+        digits = re.sub(r"\D", "", raw.replace(",", "").split(".")[0])  # (raw may be "4e14", "2 1/2", "-18")
+        yearlike = raw.isdigit() and len(raw) == 4 and 1800 <= int(raw) <= 2100
         if yearlike and not c.currency and c.scale is None and c.unit_family in (None, "count"):
             return False
         if len(digits) >= 7 and "," not in raw and not c.currency and c.unit is None:
