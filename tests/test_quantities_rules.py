@@ -41,6 +41,14 @@ def one(nlp, text):
     ("The bridge is 2.4 km long.", "2.4 km", 2.4, "km", "length"),
     ("Talks lasted twelve days.", "twelve days", 12, "day", "duration"),
     ("The firm has forty-two stores.", "forty-two stores", 42, "store", "count"),
+    ("Rogers will raise 150 million Canadian dollars.", "150 million Canadian dollars", 1.5e8, "CAD", "currency"),
+    ("The suspect weighs 180 pounds, police said.", "180 pounds", 180, "pound-mass", "mass"),
+    ("The tanker was 150 nautical miles off Aden.", "150 nautical miles", 150, "nautical mile", "length"),
+    ("The surgeons performed 700 heart transplants.", "700 heart transplants", 700, "heart transplant", "count"),
+    ("Raj Chohan, 59, of Queens, was hit by a car.", "59", 59, "year", "duration"),
+    ("The ring is 27 km^2 wide.", "27 km^2", 27, "square kilometre", "area"),
+    ("The beam reached 3.5 TeV.", "3.5 TeV", 3.5, "teraelectronvolt", "energy"),
+    ("Violet light oscillates at 4e14 s-1.", "4e14 s-1", 4e14, "inverse second", "frequency"),
 ])
 def test_values_units_and_scales(nlp, text, surface, value, unit, family):
     q = one(nlp, text)
@@ -159,3 +167,13 @@ def test_a_figure_governed_by_a_money_verb_measures_its_noun(nlp, text, measure)
 def test_unit_or_scale_on_the_next_line(nlp, text, value, unit):
     q = one(nlp, text)
     assert (q["value"], q["unit"]) == (value, unit)
+
+
+@pytest.mark.parametrize("text", [
+    "The Sixers lost 88-72 to Cleveland and fell to a 9-14 record.",
+    "He arrived at 7 p.m. on 117th Street.",
+    "The 2008-09 season was supposed to be good.",
+    "Prices soared in the 1960s.",
+])
+def test_scores_clock_times_ordinals_and_decades_are_not_quantities(nlp, text):
+    assert quantities(nlp, text) == []

@@ -47,7 +47,8 @@ def load_lexicon(path: str | Path) -> Lexicon:
     currencies = dict(cfg["currencies"])
     units = {k: tuple(v) for k, v in cfg["units"].items()}
     symbols = [c for c in currencies if not c.isalpha()] + [c for c in currencies if c.isupper()]
-    words = [c for c in currencies if c.isalpha() and not c.isupper()]
+    words = [c for c in currencies if c.replace(" ", "").isalpha() and not c.isupper()]  # "yuan", "Canadian dollars"
+    currencies.update({w.lower(): currencies[w] for w in words})
     return Lexicon(
         scales=scales, scales_cs=scales_cs,
         number_words={k: float(v) for k, v in cfg["number_words"].items()},
