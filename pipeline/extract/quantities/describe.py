@@ -22,6 +22,7 @@ _SHARE_VERBS = {"account", "represent", "make", "hold", "capture", "command", "c
                 "occupy", "take", "control"}
 _SCOPE = re.compile(r"\b(?:(Q[1-4]|H[12]|first half of|second half of|the first half of|the second half of)\s*)?"
                     r"((?:19|20)\d{2})\b(?!\s*(?:%|percent))", re.I)
+_RATE = re.compile(r"\s+(?:a|an|per|each)\s+(day|week|month|year|hour|night|minute|second)\b", re.I)
 _SUBJECT_LABELS = {"ORG", "PRODUCT", "PERSON", "GPE", "NORP", "LOC", "FAC"}
 
 def describe(c: Cand, ctx: Ctx, lx: Lexicon) -> Cand:
@@ -47,6 +48,9 @@ def describe(c: Cand, ctx: Ctx, lx: Lexicon) -> Cand:
             c.unit, c.unit_family = _counted(noun, top), "count"
             c.end = max(c.end, noun.idx + len(noun.text))
             anchor = noun
+            rate = _RATE.match(ctx.text, c.end)
+            if rate and c.per_unit is None:  # "four flights a week"
+                c.per_unit, c.end = rate.group(1).lower(), rate.end()
     elif c.end > top.idx + len(top.text):
         span = doc.char_span(top.idx, c.end, alignment_mode="expand")
         words = [t for t in (span or []) if not t.is_punct and t.i > top.i

@@ -76,7 +76,9 @@ def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
         last = token_at(doc, c.num_end - 1)
         if last is not None and last.i != (tok.i if tok is not None else -1) and last.like_num:
             tok = last  # "forty-two": the last part carries the parse
-        if tok is None or not (tok.like_num or c.value is not None and c.value < 1):  # (fractions: "half a mile")
+        words = text[c.num_start:c.num_end].lower().split()
+        if tok is None or not (tok.like_num or c.value is not None and c.value < 1  # (fractions: "half a mile")
+                               or any(w in lx.multipliers for w in words)):  # ("a dozen times")
             return False
         if re.match(r"^\s*(?:to|–|-|or)\s*(?:\d|[a-z]+\b)", text[c.num_end:c.num_end + 12]) and \
                 numbers.starts_with_words(re.sub(r"^\s*(?:to|–|-|or)\s*", "", text[c.num_end:c.num_end + 20])):

@@ -46,7 +46,9 @@ def load_lexicon(path: str | Path) -> Lexicon:
     scales_cs = {k: float(v) for k, v in cfg.get("scales_case_sensitive", {}).items()}
     currencies = dict(cfg["currencies"])
     units = {k: tuple(v) for k, v in cfg["units"].items()}
-    symbols = [c for c in currencies if not c.isalpha()] + [c for c in currencies if c.isupper()]
+    symbols = [c for c in currencies if not c.replace(" ", "").isalpha()] + [c for c in currencies if c.isupper()] \
+        + list(cfg.get("currency_prefixes", {}))
+    currencies.update(cfg.get("currency_prefixes", {}))
     words = [c for c in currencies if c.replace(" ", "").isalpha() and not c.isupper()]  # "yuan", "Canadian dollars"
     currencies.update({w.lower(): currencies[w] for w in words})
     return Lexicon(
