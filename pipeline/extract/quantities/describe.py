@@ -137,6 +137,9 @@ def _counted(noun: Token, number: Token) -> str:
     for m in re.finditer(r"[A-Za-z]+(?:-[A-Za-z]+)+|[A-Za-z]+", text):
         word = m.group(0)
         if not word.islower():
+            tok = token_at(doc, number.idx + len(number.text) + m.start())
+            if tok is not None and tok.ent_type_ == "NORP" and tok.head.i == noun.i and "-" not in word:
+                kept.append(word.lower())  # "200 Israeli soldiers": soldiers of one people
             continue
         if "-" in word:
             kept.append(word)
