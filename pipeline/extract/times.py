@@ -1,6 +1,6 @@
 """Time expressions and dated events as spaCy components, and their records.
 
-`facts_times` finds time expressions (the rules of timexpr.py over the text,
+`facts_times` finds time expressions (the patterns of timex/ over the text,
 plus spaCy's DATE/TIME entities they do not cover) and stores what each says
 (doc._.facts_times). `facts_events` takes each clause anchored by a specific
 date: its main verb (trigger), the entities around that verb (actors), and a
@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Entity, Event, Quantity, TimeExpr, content_id
-from .timexpr import DEFAULT_PATH, Parsed, Resolved, load_grammar, resolve
+from .timex import DEFAULT_PATH, Parsed, Resolved, load_grammar, resolve
 from .doctext import doc_text
 
 _NAMES = {"ORG", "PERSON", "GPE", "PRODUCT", "NORP", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
