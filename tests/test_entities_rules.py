@@ -91,3 +91,13 @@ def test_ambiguous_short_name_is_left_alone():
           MentionIn(29, 32, "Wei", "PERSON")]
     names = [name for name, _, _ in canonicalize(ms, text)]
     assert names == ["Li Wei", "Zhang Wei", "Wei"]
+
+
+def test_honorifics_and_roles_are_not_part_of_the_name(no_gazetteer):
+    """'Dr Amal Haddad' in one article and 'Amal Haddad' in another are one person; a role
+    written before the name ('Comedian Maria Gonzalez') is not part of it either."""
+    a = entities_of(no_gazetteer, "Dr Amal Haddad will lead the clinic in Leeds, the trust said on Monday.")
+    b = entities_of(no_gazetteer, "The trust named Amal Haddad to lead its Leeds clinic.")
+    assert "Amal Haddad" in a and a["Amal Haddad"].id == b["Amal Haddad"].id
+    c = entities_of(no_gazetteer, "Comedian Maria Gonzalez will host the awards in Madrid next year.")
+    assert "Maria Gonzalez" in c and not any(n.lower().startswith("comedian") for n in c)
