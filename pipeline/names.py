@@ -18,6 +18,15 @@ def entity_key(surface: str) -> str:
     return _SPACES.sub(" ", s).strip().casefold()
 
 
+_MIDDLE_INITIAL = re.compile(r"(?<=\w)\s+[A-Z]\.(?=\s+\w)")
+
+
+def person_key(surface: str) -> str:
+    """A person's key: entity_key without a middle initial ('Regina M. Benjamin' is 'Regina
+    Benjamin'), so the name written with and without it is one person across articles."""
+    return entity_key(_MIDDLE_INITIAL.sub("", surface))
+
+
 def display_name(surface: str) -> str:
     """The surface without possessive, leading 'the' and edge punctuation ('U.S.' keeps its dot)."""
     s = _POSSESSIVE.sub("", surface.strip())

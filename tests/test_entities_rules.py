@@ -101,3 +101,13 @@ def test_honorifics_and_roles_are_not_part_of_the_name(no_gazetteer):
     assert "Amal Haddad" in a and a["Amal Haddad"].id == b["Amal Haddad"].id
     c = entities_of(no_gazetteer, "Comedian Maria Gonzalez will host the awards in Madrid next year.")
     assert "Maria Gonzalez" in c and not any(n.lower().startswith("comedian") for n in c)
+
+
+def test_a_middle_initial_does_not_make_another_person(no_gazetteer):
+    from pipeline.names import person_key
+
+    assert person_key("Regina M. Benjamin") == person_key("Regina Benjamin") == "regina benjamin"
+    assert person_key("J. Smith") == "j. smith"  # a first initial is the name itself
+    a = entities_of(no_gazetteer, "Health officials said Amal K. Haddad will lead the clinic in Leeds.")
+    b = entities_of(no_gazetteer, "The trust named Amal Haddad to lead its Leeds clinic.")
+    assert a["Amal K. Haddad"].id == b["Amal Haddad"].id

@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 from ..config import Settings
 from ..records import Article, Entity, Mention, content_id
 from ..normalize.scripts import foreign_share, main_script
-from ..names import entity_key
+from ..names import entity_key, person_key
 from .canonical import MODEL_CODE, MentionIn, canonicalize
 from .doctext import doc_text
 
@@ -173,6 +173,7 @@ def entities_from_docs(article: Article, docs: list[tuple[Doc, int]], settings: 
             ms.append(Mention(id=content_id(article.article_id, "mention", m.start, m.end), text=m.text,
                               start=m.start, end=m.end, raw_start=raw_start, raw_end=raw_end, label=m.label))
         aliases = tuple(sorted({m.text for m in ms} | {name}))
-        entities.append(Entity(id=content_id("entity", entity_key(name)), name=name, type=etype,
+        key = person_key(name) if etype == "PERSON" else entity_key(name)
+        entities.append(Entity(id=content_id("entity", key), name=name, type=etype,
                                aliases=aliases, mentions=tuple(ms)))
     return tuple(entities)
