@@ -8,6 +8,7 @@ _POSSESSIVE = re.compile(r"['’]s?(?=\s|$)|['’]s\b", re.I)
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _LEADING_THE = re.compile(r"^the\s+", re.I)
 _SPACES = re.compile(r"[\s\-‐‑–_/]+")
+_MOUNT = re.compile(r"^mt\.?\s", re.I)  # "Mt Cook", "Mt. Everest": the mountain's name says "Mount"
 
 
 def entity_key(surface: str) -> str:
@@ -15,6 +16,7 @@ def entity_key(surface: str) -> str:
     s = _POSSESSIVE.sub("", surface.strip())
     s = _LEADING_THE.sub("", s)
     s = _EDGE_PUNCT.sub("", s)
+    s = _MOUNT.sub("mount ", s)
     return _SPACES.sub(" ", s).strip().casefold()
 
 

@@ -55,6 +55,8 @@ def test_ids_are_stable_and_shared_across_articles(no_gazetteer):
 
 
 @pytest.mark.parametrize("a, b", [
+    ("Mt Cook", "Mount Cook"),
+    ("Mt. Everest", "Mount Everest"),
     ("Nvidia's", "NVIDIA"), ("DeepSeek-V4", "DeepSeek V4"), ("the Federal Reserve", "Federal Reserve"),
     ("Halvorsen’s", "Halvorsen"), ("U.S.", "U.S"),
 ])
