@@ -13,7 +13,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_MINUS = "-−–"
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _VULGAR = "½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
 
@@ -108,8 +107,6 @@ class NumberReader:
             value = -value
         glued = m.group("glued")
         end = m.start("glued") if glued else m.end()
-        if glued and m.group("base") is None and glued[0] in "x×" and len(glued) == 1:
-            pass  # "4x": a ratio, read by the caller
         return Number(m.start(), end, value, kind, glued, m.end() if glued else None)
 
     def word_value(self, s: str) -> float | None:

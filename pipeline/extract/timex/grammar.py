@@ -61,15 +61,10 @@ class Grammar:
     tense_shift_min_days: int = 45
     future_lemmas: frozenset[str] = frozenset()
     narrative_shifts: frozenset[str] = frozenset()
-
-    @property
-    def anchor_words(self) -> frozenset[str]:
-        return self._anchor_words
+    anchor_words: frozenset[str] = field(init=False)  # every pattern's anchors: the words find looks up
 
     def __post_init__(self) -> None:
-        self._anchor_words = frozenset(w for p in self.patterns for w in p.anchor)
-    _type_of_kind: dict[str, str] = field(default_factory=lambda: {
-        "duration": "DURATION", "set": "SET"})
+        self.anchor_words = frozenset(w for p in self.patterns for w in p.anchor)
 
     def find(self, text: str) -> list[tuple[int, int, Parsed]]:
         """Every expression in text: the longest match of any pattern, left to right.

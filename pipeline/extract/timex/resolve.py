@@ -11,7 +11,7 @@ year-ago quarter"). Without a publication date, relative expressions stay unreso
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .grammar import Grammar, Parsed, load_grammar
@@ -389,14 +389,10 @@ def _shifted(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
         return _decade((a.year // 10 + shift) * 10)
     if unit in ("week", "weekend"):
         r = _week(a + timedelta(days=7 * shift))
-        return replace_value(r, r.value + "-WE") if unit == "weekend" else r
+        return replace(r, value=r.value + "-WE") if unit == "weekend" else r
     if unit in ("day", "night"):
         return _day(a + timedelta(days=shift))
     return _UNRESOLVED
-
-
-def replace_value(r: Resolved, value: str) -> Resolved:
-    return Resolved(value, r.start_date, r.end_date, r.granularity, r.anchored)
 
 
 def _ago(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
