@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ...names import singular as _singular
 from .lexicon import Lexicon
@@ -49,6 +49,19 @@ class Cand:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def is_clause_prep(doc: Doc, char: int, c: Cand) -> bool:
+    """'over 58 days' (during) is a preposition of the clause, not a qualifier of the number."""
+    tok = token_at(doc, max(0, char))
+    while tok is not None and tok.is_space:
+        tok = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    return tok is not None and tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX") and c.unit_family == "duration"
+
+
 def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitReader) -> list[Cand]:
     text = ctx.text
     out: list[Cand] = []
@@ -70,12 +83,14 @@ def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitRea
             elif glued in ("bn", "mn", "tn", "k") or (money and (glued in lx.scales_cs or glued == "m")):
                 mult = lx.scales.get(glued) or lx.scales_cs.get(glued) or 1e6  # "$12m"
                 c.value, c.scale, c.end = n.value * mult, glued, n.glued_end
-            elif glued in lx.units and not ((u := units.read(text, n.end, glued=True)) and u.end > n.glued_end):
-                (c.unit, c.unit_family), c.end = lx.units[glued], n.glued_end
-            elif not (len(glued) == 1 and glued.isupper()) and (u := units.read(text, n.end, glued=True)):
-                c.unit, c.unit_family, c.end = u.name, u.family, u.end
             else:
-                continue
+                u = units.read(text, n.end, glued=True)
+                if glued in lx.units and not (u and u.end > n.glued_end):  # the lexicon, unless pint reads on ("km^3")
+                    (c.unit, c.unit_family), c.end = lx.units[glued], n.glued_end
+                elif u is not None and not (len(glued) == 1 and glued.isupper()):
+                    c.unit, c.unit_family, c.end = u.name, u.family, u.end
+                else:
+                    continue
         out.append(c)
     for m in _SCALE_NOUN.finditer(text):
         c = Cand(m.start(), m.end(), lx.scales[m.group(1).lower()], m.start(1), m.end(1), kind="scale_noun")
@@ -93,7 +108,7 @@ def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitRea
     return sorted(out, key=lambda c: c.start)
 
 
-def widen(c: Cand, ctx: Ctx, lx: Lexicon, units: UnitReader, is_clause_prep) -> Cand:
+def widen(c: Cand, ctx: Ctx, lx: Lexicon, units: UnitReader) -> Cand:
     text = ctx.text
     before = text[max(0, c.start - 40):c.start]
     m = lx.currency_before.search(before)

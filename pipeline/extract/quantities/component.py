@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from ...records import Article, Entity, Quantity, content_id
 from ..doctext import doc_text
 from .candidates import Cand, Ctx, find_candidates, widen
-from .describe import describe, is_clause_prep
+from .describe import describe
 from .filters import is_quantity
 from .lexicon import Lexicon, load_lexicon
 from .numbers import NumberReader
@@ -28,7 +28,7 @@ class QuantityFinder:
     def find(self, doc: Doc) -> list[dict]:
         """All quantities of a doc, as plain dicts with char offsets in the doc."""
         ctx = Ctx(doc, doc_text(doc), list(doc.ents))
-        cands = [widen(c, ctx, self.lx, self.units, is_clause_prep)
+        cands = [widen(c, ctx, self.lx, self.units)
                  for c in find_candidates(ctx, self.lx, self.numbers, self.units)]
         cands = [c for c in cands if not any(o is not c and o.start <= c.start and c.end <= o.end
                                              and (o.start, o.end) != (c.start, c.end) for o in cands)]

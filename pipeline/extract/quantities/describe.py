@@ -9,7 +9,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ...names import singular as _singular
-from .candidates import Cand, Ctx
+from .candidates import Cand, Ctx, token_at
 from .lexicon import Lexicon
 
 INCREASE = {"rise", "grow", "increase", "surge", "jump", "climb", "soar", "gain", "double", "triple",
@@ -155,11 +155,6 @@ def _per_start(text: str, top: Token, c: Cand) -> int:
     return top.idx + m.start() if m else c.end
 
 
-def token_at(doc: Doc, char: int) -> Token | None:
-    span = doc.char_span(char, char + 1, alignment_mode="expand")
-    return span[0] if span is not None and len(span) else None
-
-
 def _counted_noun(top: Token, doc: Doc, c: Cand) -> Token | None:
     """The noun a number counts: its nummod head, or the noun after 'of' for vague amounts."""
     if c.kind == "vague":
@@ -222,14 +217,6 @@ def _measure(anchor: Token, lx: Lexicon) -> tuple[Token | None, Token | None]:
 
 def _numeric(t: Token, lx: Lexicon) -> bool:
     return t.like_num or t.lower_ in lx.scales or t.lower_ in lx.vague or t.text in ("%", "$") or t.text in lx.currencies
-
-
-def is_clause_prep(doc: Doc, char: int, c: Cand) -> bool:
-    """'over 58 days' (during) is a preposition of the clause, not a qualifier of the number."""
-    tok = token_at(doc, max(0, char))
-    while tok is not None and tok.is_space:
-        tok = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-    return tok is not None and tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX") and c.unit_family == "duration"
 
 
 def _verb_of(t: Token) -> Token | None:

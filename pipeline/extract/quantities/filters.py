@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .candidates import Cand, Ctx
-from .describe import token_at
+from .candidates import Cand, Ctx, token_at
 from .lexicon import Lexicon
 from .numbers import NumberReader
 
@@ -45,17 +44,17 @@ def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
             return False  # Section 301, Table 2
         if re.match(r"^:\d", text[c.num_end:c.num_end + 2]):
             return False
-        pair = re.match(r"(\d+)-(\d+)\b", text[c.num_start - len(re.search(r"[\d-]*$", text[:c.num_start]).group(0)):])
+        run_start = _run_start(text, c.num_start)  # where the run of digits and hyphens holding it begins
+        pair = re.match(r"(\d+)-(\d+)\b", text[run_start:run_start + 40])
+        word_after = re.match(r"^\S*\s+(?:\w+\s+)?(\w+)", text[c.num_end:c.num_end + 30])
         if pair and c.unit is None and not c.currency and (
-                int(pair.group(1)) >= int(pair.group(2)) or re.match(
-                    r"^\S*\s+(?:\w+\s+)?(\w+)", text[c.num_end:c.num_end + 30]) and re.match(
-                    r"^\S*\s+(?:\w+\s+)?(\w+)", text[c.num_end:c.num_end + 30]).group(1).lower() in lx.score_words):
+                int(pair.group(1)) >= int(pair.group(2))
+                or word_after and word_after.group(1).lower() in lx.score_words):
             return False  # "an 88-72 setback", "a 9-14 record": a score, not a range
         if c.unit is None and re.match(r"^\s?(?:a\.m\.|p\.m\.|[ap]m\b|o'clock)", text[c.num_end:c.num_end + 8], re.I):
             return False  # "7 p.m.": a clock time
         if re.search(r"(?:1[89]|20)\d\d[-–/]$", text[max(0, c.num_start - 5):c.num_start]) and len(digits) == 2:
             return False  # "2013-14", "the 2008-09 season": the end of a span of years
-        run_start = c.num_start - len(re.search(r"[\d\-]*$", text[:c.num_start]).group(0))
         if re.match(r"\d+(?:-\d+){2,}", text[run_start:run_start + 40]):
             return False  # 555-0142-7788: an id or phone number
         prev_tok = doc[tok.i - 1] if tok is not None and tok.i > 0 else None
@@ -94,3 +93,11 @@ def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
                 and not re.match(r"^\s+of\s+(?:\d|the\b|their\b|its\b|his\b|her\b|them\b|those\b|these\b)", text[c.end:c.end + 12]):
             return False  # (kept: "eight of 10", "two of the suspects": a count out of a whole)
     return True
+
+
+def _run_start(text: str, i: int) -> int:
+    """Start of the run of digits and hyphens that ends at i (walked back, not searched from the
+    text's start: this runs for every number of an article)."""
+    while i > 0 and (text[i - 1].isdecimal() or text[i - 1] == "-"):  # (isdecimal is what \d matches)
+        i -= 1
+    return i

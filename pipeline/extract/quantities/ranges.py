@@ -8,8 +8,8 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from .candidates import Cand
-from .describe import CHANGE_WORDS, token_at
+from .candidates import Cand, token_at
+from .describe import CHANGE_WORDS
 
 _RANGE_SEP = re.compile(r"^\s*(?:–|—|-|~|to|and|or|-\s*to)\s*$")
 
