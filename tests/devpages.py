@@ -25,23 +25,17 @@ from pipeline.normalize import Normalizer  # noqa: E402
 from pipeline.records import RawDocument  # noqa: E402
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--html", action="store_true", help="the pages' HTML instead of their text")
-    ap.add_argument("--keep", type=Path)
-    ap.add_argument("--worst", type=int, default=0)
-    a = ap.parse_args()
-    pages_file = DEV / "pages" / "pages.jsonl"
-    if not pages_file.exists():
-        print(f"no dev pages at {pages_file}")
-        return 0
+PAGES = DEV / "pages" / "pages.jsonl"
+
+
+def write_predictions(out: Path, html: bool = False) -> None:
+    """Normalize every dev page (its text, or its HTML) and write what the pages scorer reads."""
     settings = load_settings()
     norm = Normalizer(settings)
-    out = a.keep or Path(tempfile.mkdtemp()) / "pred.jsonl"
-    with open(pages_file, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as w:
+    with open(PAGES, encoding="utf-8") as f, open(out, "w", encoding="utf-8") as w:
         for line in f:
             page = json.loads(line)
-            if a.html:
+            if html:
                 raw, enc = decode(gzip.decompress((DEV / "pages" / page["html_file"]).read_bytes()), settings.ingest)
                 fmt = "html"
             else:
@@ -51,10 +45,27 @@ def main() -> int:
             art = norm(doc)
             w.write(json.dumps({"id": page["id"], "clean_text": art.clean_text, "title": art.title,
                                 "author": art.author, "published": art.published}, ensure_ascii=False) + "\n")
-    cmd = [sys.executable, str(DEV / "pages" / "score.py"), str(out), "--pages", str(pages_file)]
-    if a.worst:
-        cmd += ["--worst", str(a.worst)]
-    return subprocess.run(cmd).returncode
+
+
+def run_scorer(pred: Path, worst: int = 0, capture: bool = False) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, str(DEV / "pages" / "score.py"), str(pred), "--pages", str(PAGES)]
+    if worst:
+        cmd += ["--worst", str(worst)]
+    return subprocess.run(cmd, capture_output=capture, text=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--html", action="store_true", help="the pages' HTML instead of their text")
+    ap.add_argument("--keep", type=Path)
+    ap.add_argument("--worst", type=int, default=0)
+    a = ap.parse_args()
+    if not PAGES.exists():
+        print(f"no dev pages at {PAGES}")
+        return 0
+    out = a.keep or Path(tempfile.mkdtemp()) / "pred.jsonl"
+    write_predictions(out, a.html)
+    return run_scorer(out, a.worst).returncode
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import gzip
 import json
 import math
 import re
-import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -33,14 +32,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from devgate import DEV  # noqa: E402
+from devpages import PAGES, run_scorer, write_predictions  # noqa: E402
 import pipeline.normalize.normalizer as normalizer  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
-from pipeline.ingest import article_id_for, decode  # noqa: E402
+from pipeline.ingest import decode  # noqa: E402
 from pipeline.normalize import Normalizer  # noqa: E402
 from pipeline.normalize.boilerplate import marker_key, segment  # noqa: E402
 from pipeline.normalize.clean import clean_plain  # noqa: E402
 from pipeline.normalize.prose import _stoplist, prose_lines  # noqa: E402
-from pipeline.records import RawDocument  # noqa: E402
 
 _SENT = re.compile(r"[.!?…。！？][\"'”’»)]*$")
 _EDGE = "\"'()[]«»„“”‚‘’.,;:!?¿¡…-–—"
@@ -124,39 +123,31 @@ def site(url: str) -> str:
     return ".".join(host.split(".")[-2:])
 
 
-def score(pages, chosen: dict) -> str:
+def score(chosen: dict) -> str:
     """The pages scorer's segment line, with prose.py's answer replaced by `chosen` (lines -> keep)."""
     original = normalizer.prose_lines
     normalizer.prose_lines = lambda lines, lang, st: chosen.get(tuple(lines), original(lines, lang, st))
     try:
-        norm = Normalizer(load_settings())
         out = Path(tempfile.mkdtemp()) / "pred.jsonl"
-        with open(out, "w", encoding="utf-8") as w:
-            for p in pages:
-                a = norm(RawDocument(path=p["id"], source_key=p["id"], raw_text=p["text"],
-                                     article_id=article_id_for(p["text"]), encoding="utf-8", fmt="txt"))
-                w.write(json.dumps({"id": p["id"], "clean_text": a.clean_text, "title": a.title,
-                                    "author": a.author, "published": a.published}, ensure_ascii=False) + "\n")
+        write_predictions(out)
     finally:
         normalizer.prose_lines = original
-    r = subprocess.run([sys.executable, str(DEV / "pages" / "score.py"), str(out), "--pages",
-                        str(DEV / "pages" / "pages.jsonl")], capture_output=True, text=True, check=True)
+    r = run_scorer(out, capture=True)
+    r.check_returncode()
     return r.stdout.splitlines()[1]
 
 
 def main() -> int:
-    pages_file = DEV / "pages" / "pages.jsonl"
-    if not pages_file.exists():
-        print(f"no dev pages at {pages_file}")
+    if not PAGES.exists():
+        print(f"no dev pages at {PAGES}")
         return 0
     settings = load_settings()
     norm = Normalizer(settings)
     import trafilatura
 
-    pages, rows = [], []
-    for line in open(pages_file, encoding="utf-8"):
+    rows = []
+    for line in open(PAGES, encoding="utf-8"):
         page = json.loads(line)
-        pages.append(page)
         raw, _ = decode(gzip.decompress((DEV / "pages" / page["html_file"]).read_bytes()), settings.ingest)
         extracted = [marker_key(t) for t in (trafilatura.extract(raw, include_tables=True) or "").split("\n")]
         whole, joined = set(extracted), " \n ".join(extracted)
@@ -182,9 +173,9 @@ def main() -> int:
         for r, f in zip(rows, folds):
             if f == k:
                 chosen[tuple(r[0])] = list(predict(model, r[1]) > 0.5)
-    print("prose.py today:        ", score(pages, {}))
-    print("trafilatura's labels:  ", score(pages, {tuple(r[0]): list(r[2] > 0.5) for r in rows}))
-    print("learned, CV by site:   ", score(pages, chosen))
+    print("prose.py today:        ", score({}))
+    print("trafilatura's labels:  ", score({tuple(r[0]): list(r[2] > 0.5) for r in rows}))
+    print("learned, CV by site:   ", score(chosen))
     return 0
 
 
