@@ -225,3 +225,21 @@ def test_ages_and_fiscal_years_as_news_writes_them():
     assert got["the year"] == "P1Y" and got["Sept. 30"] == "2026-09-30"
     assert got["Third-quarter"] == "2026-Q3"
     assert got["the 2025 quarter"] == "2025-Q3" and got["last year's period"] == "2025-Q3"
+
+
+def test_a_users_timex_words_are_the_ones_used(tmp_path):
+    """config/timex.toml of the run's config folder is what finds and resolves (a holiday added
+    there is found and dated), not the copy shipped with the package."""
+    import shutil
+
+    cfg = tmp_path / "cfg"
+    shutil.copytree(load_settings().config_dir, cfg)
+    timex = cfg / "timex.toml"
+    timex.write_text(timex.read_text(encoding="utf-8").replace("holidays = [", 'holidays = [\n  ["Hogmanay", 12, 31],', 1),
+                     encoding="utf-8")
+    ex = Extractor(load_settings(config_dir=cfg), published="2026-05-08")
+    doc = next(iter(documents_from_bytes(b"The town will celebrate on Hogmanay.", "t.txt", "txt", ex.settings.ingest)))
+    [res] = ex.process([doc])
+    assert {t.text: t.value for t in res.extraction.times} == {"Hogmanay": "2026-12-31"}
+    default = values_of("The town will celebrate on Hogmanay.", "2026-05-08")[0]
+    assert "Hogmanay" not in default

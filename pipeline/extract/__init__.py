@@ -18,6 +18,7 @@ from ..records import Article, ArticleExtraction
 from .entities import entities_from_docs  # also registers the facts_* factories
 from .quantities import quantities_from_docs
 from .times import times_from_docs
+from .timex import load_grammar
 from .gazetteer import load_gazetteer
 from .doctext import make_doc
 from ..model import resolve_model  # re-exported: callers that do not need spaCy import it from pipeline.model
@@ -45,7 +46,8 @@ def build_nlp(settings: Settings) -> Language:
     })
     nlp.add_pipe("facts_quantities", after="facts_entity_cleanup",
                  config={"lexicon_path": str(settings.config_dir / "units.toml")})
-    nlp.add_pipe("facts_times", after="facts_quantities")
+    nlp.add_pipe("facts_times", after="facts_quantities",
+                 config={"grammar_path": str(settings.config_dir / "timex.toml")})
     nlp.add_pipe("facts_events", after="facts_times")
     return nlp
 
@@ -105,7 +107,8 @@ def to_records(article: Article, docs: list[tuple[Doc, int]], settings: Settings
     """spaCy Docs (chunks of one article with their offsets) -> plain records."""
     entities = entities_from_docs(article, docs, settings, org_suffixes)
     quantities = quantities_from_docs(article, docs, entities)
-    times, events = times_from_docs(article, docs, entities, quantities)
+    times, events = times_from_docs(article, docs, entities, quantities,
+                                    load_grammar(str(settings.config_dir / "timex.toml")))
     return ArticleExtraction(article_id=article.article_id, entities=entities, quantities=quantities,
                              times=times, events=events)
 

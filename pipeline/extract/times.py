@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..records import Article, Entity, Event, Quantity, TimeExpr, content_id
-from .timex import DEFAULT_PATH, Parsed, Resolved, load_grammar, resolve
+from .timex import DEFAULT_PATH, Grammar, Parsed, Resolved, load_grammar, resolve
 from .doctext import doc_text
 
 _NAMES = {"ORG", "PERSON", "GPE", "PRODUCT", "NORP", "LOC", "FAC", "EVENT", "LAW", "WORK_OF_ART"}
@@ -194,7 +194,10 @@ def _previous_anchor(resolved: list[tuple[int, Resolved]], sent_bounds: tuple[in
 
 
 def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tuple[Entity, ...],
-                    quantities: tuple[Quantity, ...]) -> tuple[tuple[TimeExpr, ...], tuple[Event, ...]]:
+                    quantities: tuple[Quantity, ...], grammar: Grammar | None = None,
+                    ) -> tuple[tuple[TimeExpr, ...], tuple[Event, ...]]:
+    """The times and dated events of an article's docs, resolved against its publication date
+    with the grammar the component found them with (config/timex.toml of the run's settings)."""
     anchor = date.fromisoformat(article.published) if article.published else None
     times: list[TimeExpr] = []
     events: list[Event] = []
@@ -208,8 +211,9 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
             sent = doc.char_span(a, b, alignment_mode="expand").sent
             prev = _previous_anchor(resolved, (sent.start_char, sent.end_char), a)
             r = resolve(p, anchor, date.fromisoformat(prev.start_date) if prev else None, reference=reference,
-                        previous_granularity=prev.granularity if prev else None)
-            if p.kind == "ago" and p.get("dir") in ("later", "earlier") and (explicit := _explicit_in(doc, sent, a)):
+                        previous_granularity=prev.granularity if prev else None, grammar=grammar)
+            if p.kind == "ago" and p.get("dir") in ("later", "earlier") and (
+                    explicit := _explicit_in(doc, sent, a, grammar)):
                 y = explicit.year  # "Eight years later, on February 26, 2026": that date's year
                 r = Resolved(str(y), date(y, 1, 1).isoformat(), date(y + 1, 1, 1).isoformat(), "year", True)
             if r.granularity in ("quarter", "half") and p.kind not in ("year_ago", "period_of_year"):
@@ -249,11 +253,11 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
     return tuple(times), tuple(events)
 
 
-def _explicit_in(doc: Doc, sent: Span, a: int) -> date | None:
+def _explicit_in(doc: Doc, sent: Span, a: int, grammar: Grammar | None) -> date | None:
     """A full date (day, month and year) stated in the sentence, other than the one at a."""
     for x, y, p in doc._.facts_times or ():
         if sent.start_char <= x < sent.end_char and x != a and p.kind == "calendar" and p.get("year") is not None:
-            r = resolve(p, None)
+            r = resolve(p, None, grammar=grammar)
             if r.start_date and r.granularity == "day":
                 return date.fromisoformat(r.start_date)
     return None
