@@ -177,3 +177,15 @@ def test_unit_or_scale_on_the_next_line(nlp, text, value, unit):
 ])
 def test_scores_clock_times_ordinals_and_decades_are_not_quantities(nlp, text):
     assert quantities(nlp, text) == []
+
+
+@pytest.mark.parametrize("text, surface, value, unit, per_unit", [
+    ("Trade fell to dlrs 14 billion last year.", "dlrs 14 billion", 1.4e10, "USD", None),
+    ("The airline runs four flights a week to Lima.", "four flights a week", 4, "flight", "week"),
+    ("Profit was 29 cents a share.", "29 cents a share", 29, "cent", "share"),
+    ("Gallium rose to $680 per kg.", "$680 per kg", 680, "USD", "kg"),
+])
+def test_currency_abbreviations_and_rates(nlp, text, surface, value, unit, per_unit):
+    q = one(nlp, text)
+    assert (q["text"], q["unit"], q["per_unit"]) == (surface, unit, per_unit)
+    assert q["value"] == pytest.approx(value)

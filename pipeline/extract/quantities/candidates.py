@@ -162,8 +162,7 @@ def widen(c: Cand, ctx: Ctx, lx: Lexicon, units: UnitReader) -> Cand:
         m = re.match(r"^\s*(?:(?:per|a|an|each)\s+|/\s*)((?:(?:thousand|million|billion|trillion)\s+)?[A-Za-z][\w\-]*)",
                      text[c.end:c.end + 60])
         if m and m.group(1).lower() not in ("the", "year-on-year", "total", "result"):
-            per = units.read(text, c.end + m.start(1) - 1) if c.currency else None
-            c.per_unit = per.name if per is not None and per.end == c.end + m.end() else _singular(m.group(1))
+            c.per_unit = _singular(m.group(1))  # (describe.py names it from the parse: "per million tokens")
             c.end += m.end()
     q = lx.qualifier_before.search(text[max(0, c.start - 30):c.start])
     if q and c.kind != "vague" and not is_clause_prep(ctx.doc, c.start - len(q.group(0)), c):
