@@ -113,3 +113,11 @@ def test_a_middle_initial_does_not_make_another_person(no_gazetteer):
     a = entities_of(no_gazetteer, "Health officials said Amal K. Haddad will lead the clinic in Leeds.")
     b = entities_of(no_gazetteer, "The trust named Amal Haddad to lead its Leeds clinic.")
     assert a["Amal K. Haddad"].id == b["Amal Haddad"].id
+
+
+def test_nationality_adjectives_describe_and_nouns_name(no_gazetteer):
+    text = ("A Norwegian trawler rescued 12 Filipino sailors off the Faroe Islands on Sunday. "
+            "The Norwegians said the sailors were in good health.")
+    ents = entities_of(no_gazetteer, text)
+    assert "Norwegian" not in ents and "Filipino" not in ents  # adjectives: what kind of trawler, which sailors
+    assert ents["Norwegians"].type == "NORP"  # a noun: the people, still a mention

@@ -32,8 +32,9 @@ NAME_LABELS = _CODE_LABELS | {"EVENT", "LAW", "LANGUAGE"}
 
 class EntityCleanup:
     def __init__(self, nlp: Language, name: str, *, generic_terms: list[str], org_suffixes: list[str],
-                 leading_noise: list[str], foreign_share: float):
+                 leading_noise: list[str], foreign_share: float, descriptor_labels: list[str] = ()):
         self.name = name
+        self.descriptor_labels = frozenset(descriptor_labels)
         self.generic = frozenset(generic_terms)
         self.generic_folded = frozenset(t.casefold() for t in generic_terms if len(t) > 3 or not t.isupper())
         self.org_suffixes = frozenset(org_suffixes)
@@ -107,6 +108,8 @@ class EntityCleanup:
             return False  # "Domestic AI": an adjective and a generic term
         if not any(c.isalpha() for c in text):
             return False
+        if span.label_ in self.descriptor_labels and (span.root.dep_ == "amod" or all(t.tag_ == "JJ" for t in span)):
+            return False  # "Somali pirates", "he is Japanese": an adjective describes, it names nobody
         if main == "latin" and not any(c.isupper() or c.isdigit() for c in text) and main_script(text) == "latin":
             return False  # a lowercase phrase is not a name in English
         if main:
@@ -118,12 +121,15 @@ class EntityCleanup:
 
 @Language.factory(
     "facts_entity_cleanup",
-    default_config={"generic_terms": [], "org_suffixes": [], "leading_noise": [], "foreign_share": 0.6},
+    default_config={"generic_terms": [], "org_suffixes": [], "leading_noise": [], "foreign_share": 0.6,
+                    "descriptor_labels": []},
 )
 def make_entity_cleanup(nlp: Language, name: str, generic_terms: list[str], org_suffixes: list[str],
-                        leading_noise: list[str], foreign_share: float) -> EntityCleanup:
+                        leading_noise: list[str], foreign_share: float,
+                        descriptor_labels: list[str]) -> EntityCleanup:
     return EntityCleanup(nlp, name, generic_terms=generic_terms, org_suffixes=org_suffixes,
-                         leading_noise=leading_noise, foreign_share=foreign_share)
+                         leading_noise=leading_noise, foreign_share=foreign_share,
+                         descriptor_labels=descriptor_labels)
 
 
 _HEADING_MAX = 120  # characters: a longer line is prose, not a heading

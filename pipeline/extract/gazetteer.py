@@ -22,6 +22,7 @@ class Gazetteer:
     generic_terms: frozenset[str]
     org_suffixes: frozenset[str]
     leading_noise: frozenset[str]
+    descriptor_labels: frozenset[str] = frozenset()
 
     def patterns(self) -> dict[str, list[dict]]:
         """Phrase patterns for spaCy's entity_ruler, by the token attribute they match on.
@@ -57,6 +58,7 @@ def load_gazetteer(paths: list[Path], rules_path: Path) -> Gazetteer:
     generic: set[str] = set()
     suffixes: set[str] = set()
     noise: set[str] = set()
+    descriptors: set[str] = set()
     for path in [rules_path, *paths]:
         try:
             with open(path, "rb") as fh:
@@ -69,8 +71,10 @@ def load_gazetteer(paths: list[Path], rules_path: Path) -> Gazetteer:
         generic.update(filters.get("generic_terms", []))
         suffixes.update(filters.get("org_suffixes", []))
         noise.update(w.lower() for w in filters.get("leading_noise", []))
+        descriptors.update(filters.get("descriptor_labels", []))
         for i, item in enumerate(data.get("entity", []), start=1):
             if not isinstance(item, dict) or not item.get("name") or not item.get("type"):
                 raise ConfigError(f"{path}: [[entity]] #{i} needs a name and a type")
             entries.append(GazEntry(item["name"], item["type"], tuple(item.get("aliases", []))))
-    return Gazetteer(tuple(entries), frozenset(generic), frozenset(suffixes), frozenset(noise))
+    return Gazetteer(tuple(entries), frozenset(generic), frozenset(suffixes), frozenset(noise),
+                     frozenset(descriptors))
