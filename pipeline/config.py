@@ -78,6 +78,16 @@ class ExtractSettings:
 
 
 @dataclass(frozen=True)
+class LinkSettings:
+    min_shared: int = 1
+    margin: float = 1.0
+    max_spelling_edits: int = 1
+    spelling_min_chars: int = 10
+    type_groups: tuple[str, ...] = ("PERSON", "ORG PRODUCT WORK_OF_ART EVENT LAW", "GPE LOC FAC", "NORP")
+    place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")
+
+
+@dataclass(frozen=True)
 class ExportSettings:
     articles_exclude: tuple[str, ...] = ("raw_text",)
 
@@ -89,6 +99,7 @@ class Settings:
     ingest: IngestSettings = field(default_factory=IngestSettings)
     normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    link: LinkSettings = field(default_factory=LinkSettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     config_dir: Path = DEFAULT_CONFIG_DIR
 
@@ -105,6 +116,7 @@ _SECTION_CLASSES = {
     "ingest": IngestSettings,
     "normalize": NormalizeSettings,
     "extract": ExtractSettings,
+    "link": LinkSettings,
     "export": ExportSettings,
 }
 

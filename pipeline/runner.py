@@ -26,7 +26,7 @@ from .config import Settings
 from .engine import process_documents
 from .failures import read_guarded
 from .ingest import discover, shown_name
-from .reconcile import reconcile
+from .reconcile import link_entities, reconcile
 from .records import ArticleFailed, IngestError, Processed, RawDocument
 from .runlock import run_lock
 from .store import store
@@ -212,7 +212,7 @@ def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
     con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
     try:
         _store_errors(con, summary)
-        summary.rows["entities"] = store.refresh_entities(con)
+        summary.rows["entities"] = link_entities(con, settings.link)
         if summary.new or summary.replaced or store.needs_reconcile(con):
             summary.rows.update(reconcile(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml"))
             store.mark_reconciled(con)

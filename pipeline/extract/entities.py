@@ -66,8 +66,9 @@ class EntityCleanup:
     def _trim(self, span: Span) -> Span | None:
         start, end = span.start, span.end
         doc = span.doc
-        while start < end and (doc[start].lower_ in self.leading_noise or doc[start].is_punct or doc[start].is_space):
-            start += 1
+        while start < end and (doc[start].lower_ in self.leading_noise or doc[start].is_punct or doc[start].is_space
+                               or doc[start].tag_ in ("VBG", "VBD", "VBN") and start + 1 < end):
+            start += 1  # "Having Jackman host": a name does not start with a verb
         while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in (".", ")")
                                or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space
                                or doc[end - 1].lower_ in ("of", "and", "the", "for", "to", "in")):

@@ -1,4 +1,4 @@
--- schema_version: 2
+-- schema_version: 3
 -- The one DDL of the facts database, applied idempotently on every connect.
 -- No PRIMARY KEY/UNIQUE constraints: ids are content hashes deduplicated in
 -- Python, and DuckDB's WAL replay has failed on delete+reinsert of an indexed
@@ -87,6 +87,18 @@ CREATE TABLE IF NOT EXISTS mentions (
     raw_start INTEGER,
     raw_end INTEGER,
     run_id VARCHAR
+);
+
+-- How an article's entity joined another article's (pipeline/reconcile/entities.py): method is
+-- alias, short_form, acronym or spelling; shared = other entities of the article that the
+-- target's articles name too; confidence = shared / the article's other entities.
+CREATE TABLE IF NOT EXISTS entity_links (
+    article_id VARCHAR,
+    article_entity_id VARCHAR,
+    entity_id VARCHAR,
+    method VARCHAR,
+    shared INTEGER,
+    confidence DOUBLE
 );
 
 CREATE TABLE IF NOT EXISTS quantities (

@@ -20,7 +20,6 @@ import duckdb
 import pyarrow as pa
 
 from ..errors import DatabaseLocked, DatabaseMissing, QueryError, ReadOnlyViolation, SchemaVersionError
-from ..names import entity_key
 from ..records import ArticleFailed, IngestError, Processed, content_id
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
@@ -245,64 +244,6 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts:
         "n_rejected = ?, n_failed = ?, rows_written = ? WHERE run_id = ?",
         [_now(), status, counts.get("new", 0), counts.get("unchanged", 0), counts.get("replaced", 0),
          counts.get("rejected", 0), counts.get("failed", 0), json.dumps(rows_written), run_id])
-
-
-def refresh_entities(con: duckdb.DuckDBPyConnection) -> int:
-    """Link article-level entities across the corpus, then rebuild `entities` (linear passes).
-
-    An entity whose name is, in another article, an alias resolved to a fuller
-    name ("Huang" -> "Jensen Huang", "EMA" -> "European Medicines Agency") joins
-    that entity, when exactly one fuller name claims it.
-    """
-    links = _corpus_links(con.execute(
-        "SELECT DISTINCT article_entity_id, entity_name, text FROM mentions").fetchall())
-    con.execute("BEGIN TRANSACTION")
-    con.execute("UPDATE mentions SET entity_id = article_entity_id WHERE entity_id IS DISTINCT FROM article_entity_id")
-    if links:
-        insert_link = pa.table({"article_entity_id": list(links), "entity_id": list(links.values())})
-        con.register("_facts_links", insert_link)
-        con.execute("UPDATE mentions SET entity_id = l.entity_id FROM _facts_links l "
-                    "WHERE mentions.article_entity_id = l.article_entity_id")
-        con.unregister("_facts_links")
-    con.execute("DELETE FROM entities")
-    con.execute("""
-        INSERT INTO entities (entity_id, name, type, aliases, n_mentions, n_articles)
-        SELECT entity_id,
-               coalesce(mode(entity_name) FILTER (WHERE article_entity_id = entity_id), mode(entity_name)),
-               mode(entity_type),
-               list_sort(list_distinct(list(regexp_replace(text, '[''’]s?$', '')))),
-               count(*),
-               count(DISTINCT article_id)
-        FROM mentions GROUP BY entity_id
-    """)
-    n = con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
-    con.execute("COMMIT")
-    return n
-
-
-def _corpus_links(rows: list[tuple[str, str, str]]) -> dict[str, str]:
-    """article_entity_id -> the entity it joins (only unambiguous, one step resolved to the end)."""
-    name_key: dict[str, str] = {}
-    claims: dict[str, set[str]] = {}
-    for eid, name, text in rows:
-        name_key[eid] = entity_key(name)
-    for eid, name, text in rows:
-        k = entity_key(text)
-        if k and k != name_key[eid]:
-            claims.setdefault(k, set()).add(eid)
-    links: dict[str, str] = {}
-    for eid, key in name_key.items():
-        owners = {o for o in claims.get(key, ()) if name_key[o] != key}
-        if owners and len({name_key[o] for o in owners}) == 1:
-            links[eid] = min(owners)
-    for eid in list(links):  # follow chains, never loops
-        seen = {eid}
-        target = links[eid]
-        while target in links and target not in seen:
-            seen.add(target)
-            target = links[target]
-        links[eid] = target
-    return links
 
 
 def _articles_state(con: duckdb.DuckDBPyConnection) -> str:

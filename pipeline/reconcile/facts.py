@@ -34,8 +34,8 @@ from typing import Iterator
 import duckdb
 import pyarrow as pa
 
-from .names import entity_key, singular
-from .records import content_id
+from ..names import entity_key, singular
+from ..records import content_id
 
 _STOP = {"the", "of", "and", "a", "an", "in", "for", "to", "on", "by", "with", "its", "their", "per", "total",
          "annual", "new", "this", "that", "all", "s"}
@@ -483,7 +483,7 @@ def _article_components(links: list[dict]) -> dict[str, str]:
 
 
 def _write(con, facts, sources, conflicts, links) -> None:
-    from .store.store import insert_rows
+    from ..store.store import insert_rows
 
     con.execute("BEGIN TRANSACTION")
     try:

@@ -1,0 +1,65 @@
+"""Cross-article entity linking on a small batch of news outside the corpus domain (real spaCy,
+real DuckDB): short names, acronyms and spelling variants join the fuller name only where the
+article's other entities say it is the same story; places keep their granularity."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from conftest import invoke
+
+ARTICLES = {
+    "a1.txt": "Halvorsen Biotech chief executive Ingrid Solberg said on Monday that the National Malaria "
+              "Council would fund the vaccine trial in Kenya. Solberg spoke in Nairobi.",
+    "a2.txt": "Solberg told reporters in Nairobi that Halvorsen Biotech expected results in Kenya by June.",
+    "a3.txt": "The NMC said the trial run by Halvorsen Biotech in Kenya had enrolled 4,000 children, "
+              "according to Ingrid Solberg.",
+    "a4.txt": "Erik Solberg, the goalkeeper of Rosenborg, saved a penalty in Trondheim as Rosenborg beat "
+              "Molde 2-1 on Sunday.",
+    "a5.txt": "Solberg was the hero in Trondheim again, and Rosenborg moved top of the table.",
+    "a6.txt": "Storms hit the Horn of Africa, where Somalia and Ethiopia reported floods on Tuesday.",
+    "a7.txt": "Aid agencies said Africa needed more money for weather warnings, and Somalia asked for help.",
+    "a8.txt": "Ingrid Solbergg of Halvorsen Biotech said the Kenya trial would end early.",
+}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("links")
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    path = folder / "facts.duckdb"
+    result = invoke("run", str(folder), "--db", str(path), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(path), read_only=True)
+    yield con
+    con.close()
+
+
+def entity_of(con, article: str, text: str) -> str:
+    rows = con.execute("SELECT DISTINCT e.name FROM mentions m JOIN articles a USING (article_id) "
+                       "JOIN entities e USING (entity_id) WHERE a.path LIKE ? AND m.text = ?",
+                       [f"%{article}", text]).fetchall()
+    assert len(rows) == 1, (article, text, rows)
+    return rows[0][0]
+
+
+def test_a_surname_joins_the_person_its_story_names(db):
+    assert entity_of(db, "a2.txt", "Solberg") == "Ingrid Solberg"
+    assert entity_of(db, "a5.txt", "Solberg") == "Erik Solberg"  # another story, another Solberg
+
+
+def test_acronym_and_spelling_variant_join_with_shared_context(db):
+    assert entity_of(db, "a3.txt", "NMC") == "National Malaria Council"
+    assert entity_of(db, "a8.txt", "Ingrid Solbergg") == "Ingrid Solberg"
+
+
+def test_a_place_is_not_the_short_form_of_a_larger_one(db):
+    assert entity_of(db, "a7.txt", "Africa") == "Africa"
+
+
+def test_each_link_says_how_and_how_sure(db):
+    rows = db.execute("SELECT method, shared, confidence FROM entity_links").fetchall()
+    assert rows and {m for m, _, _ in rows} <= {"alias", "short_form", "acronym", "spelling"}
+    assert all(s >= 1 and 0 < c <= 1 for _, s, c in rows)
