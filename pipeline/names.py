@@ -9,12 +9,15 @@ _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _LEADING_THE = re.compile(r"^the\s+", re.I)
 _SPACES = re.compile(r"[\s\-‐‑–_/]+")
 _MOUNT = re.compile(r"^mt\.?\s", re.I)  # "Mt Cook", "Mt. Everest": the mountain's name says "Mount"
+_DOTTED = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\b\.?")  # "U.S.", "U.N.": dotted or not, one name
 
 
 def entity_key(surface: str) -> str:
-    """Fold case, a leading 'the', possessives, edge punctuation and -/space variants."""
+    """Fold case, a leading 'the', possessives, dotted initials ('U.S.' = 'US'), edge punctuation
+    and -/space variants."""
     s = _POSSESSIVE.sub("", surface.strip())
     s = _LEADING_THE.sub("", s)
+    s = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), s)
     s = _EDGE_PUNCT.sub("", s)
     s = _MOUNT.sub("mount ", s)
     return _SPACES.sub(" ", s).strip().casefold()

@@ -58,7 +58,8 @@ def test_ids_are_stable_and_shared_across_articles(no_gazetteer):
     ("Mt Cook", "Mount Cook"),
     ("Mt. Everest", "Mount Everest"),
     ("Nvidia's", "NVIDIA"), ("DeepSeek-V4", "DeepSeek V4"), ("the Federal Reserve", "Federal Reserve"),
-    ("Halvorsen’s", "Halvorsen"), ("U.S.", "U.S"),
+    ("Halvorsen’s", "Halvorsen"), ("U.S.", "U.S"), ("U.S. Surgeon General", "US Surgeon General"),
+    ("the U.N.'s", "UN"),
 ])
 def test_surface_variants_fold_to_one_key(a, b):
     assert entity_key(a) == entity_key(b)
@@ -121,3 +122,13 @@ def test_nationality_adjectives_describe_and_nouns_name(no_gazetteer):
     ents = entities_of(no_gazetteer, text)
     assert "Norwegian" not in ents and "Filipino" not in ents  # adjectives: what kind of trawler, which sailors
     assert ents["Norwegians"].type == "NORP"  # a noun: the people, still a mention
+
+
+def test_a_place_or_person_before_an_office_or_body_is_that_office(no_gazetteer):
+    text = ("U.K. Attorney General Jane Hart said on Monday that the Morrison administration had "
+            "ignored the court. Hart spoke in London.")
+    ents = entities_of(no_gazetteer, text)
+    assert ents["U.K. Attorney General"].type == "ORG"
+    assert ents["Morrison administration"].type == "ORG"
+    assert "London" in ents and "Jane Hart" in ents
+    assert "U.K." not in ents and "Morrison" not in ents  # inside the office and the body, not mentions of their own

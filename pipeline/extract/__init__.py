@@ -44,6 +44,7 @@ def build_nlp(settings: Settings) -> Language:
         "generic_terms": sorted(gaz.generic_terms), "org_suffixes": sorted(gaz.org_suffixes),
         "leading_noise": sorted(gaz.leading_noise), "foreign_share": 0.34,
         "descriptor_labels": sorted(gaz.descriptor_labels),
+        "extensions": {k: list(v) for k, v in gaz.extensions.items()},
     })
     nlp.add_pipe("facts_quantities", after="facts_entity_cleanup",
                  config={"lexicon_path": str(settings.config_dir / "units.toml")})

@@ -32,9 +32,13 @@ NAME_LABELS = _CODE_LABELS | {"EVENT", "LAW", "LANGUAGE"}
 
 class EntityCleanup:
     def __init__(self, nlp: Language, name: str, *, generic_terms: list[str], org_suffixes: list[str],
-                 leading_noise: list[str], foreign_share: float, descriptor_labels: list[str] = ()):
+                 leading_noise: list[str], foreign_share: float, descriptor_labels: list[str] = (),
+                 extensions: dict[str, list[str]] | None = None):
         self.name = name
         self.descriptor_labels = frozenset(descriptor_labels)
+        # label -> phrases (as lowercase token tuples) that make a name before them a larger one
+        self.extensions = {label: sorted({tuple(_words(p)) for p in phrases}, key=len, reverse=True)
+                           for label, phrases in (extensions or {}).items()}
         self.generic = frozenset(generic_terms)
         self.generic_folded = frozenset(t.casefold() for t in generic_terms if len(t) > 3 or not t.isupper())
         self.org_suffixes = frozenset(org_suffixes)
@@ -43,9 +47,25 @@ class EntityCleanup:
 
     def __call__(self, doc: Doc) -> Doc:
         main = main_script(doc_text(doc)[:5000])
-        spans = [s for ent in doc.ents for s in self.repair(ent, main)]
+        spans = [self._extend(s) for ent in doc.ents for s in self.repair(ent, main)]
         doc.ents = filter_spans(spans)
         return doc
+
+    def _extend(self, span: Span) -> Span:
+        """'U.S.' + 'Surgeon General', 'Obama' + 'administration': the office or body the name
+        makes is the mention (an ORG), as a reader marks it; the place or person alone is not."""
+        phrases = self.extensions.get(span.label_)
+        if not phrases:
+            return span
+        doc = span.doc
+        for phrase in phrases:
+            end = span.end + len(phrase)
+            words = doc[span.end:end]
+            if end <= len(doc) and tuple(t.lower_ for t in words) == phrase \
+                    and "\n" not in doc[span.start:end].text \
+                    and (end == len(doc) or doc[end].text not in ("-", "–", "'s", "’s")):
+                return Span(doc, span.start, end, label="ORG")
+        return span
 
     def repair(self, ent: Span, main: str | None) -> list[Span]:
         if ent.ent_id_ or ent.label_ not in NAME_LABELS:  # a gazetteer match, or not a name
@@ -123,14 +143,18 @@ class EntityCleanup:
 @Language.factory(
     "facts_entity_cleanup",
     default_config={"generic_terms": [], "org_suffixes": [], "leading_noise": [], "foreign_share": 0.6,
-                    "descriptor_labels": []},
+                    "descriptor_labels": [], "extensions": {}},
 )
 def make_entity_cleanup(nlp: Language, name: str, generic_terms: list[str], org_suffixes: list[str],
                         leading_noise: list[str], foreign_share: float,
-                        descriptor_labels: list[str]) -> EntityCleanup:
+                        descriptor_labels: list[str], extensions: dict[str, list[str]]) -> EntityCleanup:
     return EntityCleanup(nlp, name, generic_terms=generic_terms, org_suffixes=org_suffixes,
                          leading_noise=leading_noise, foreign_share=foreign_share,
-                         descriptor_labels=descriptor_labels)
+                         descriptor_labels=descriptor_labels, extensions=extensions)
+
+
+def _words(phrase: str) -> list[str]:
+    return re.findall(r"[\w.]+|[^\w\s]", phrase.lower())
 
 
 _HEADING_MAX = 120  # characters: a longer line is prose, not a heading

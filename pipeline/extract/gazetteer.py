@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -23,6 +23,7 @@ class Gazetteer:
     org_suffixes: frozenset[str]
     leading_noise: frozenset[str]
     descriptor_labels: frozenset[str] = frozenset()
+    extensions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def patterns(self) -> dict[str, list[dict]]:
         """Phrase patterns for spaCy's entity_ruler, by the token attribute they match on.
@@ -59,6 +60,7 @@ def load_gazetteer(paths: list[Path], rules_path: Path) -> Gazetteer:
     suffixes: set[str] = set()
     noise: set[str] = set()
     descriptors: set[str] = set()
+    extensions: dict[str, set[str]] = {}
     for path in [rules_path, *paths]:
         try:
             with open(path, "rb") as fh:
@@ -72,9 +74,11 @@ def load_gazetteer(paths: list[Path], rules_path: Path) -> Gazetteer:
         suffixes.update(filters.get("org_suffixes", []))
         noise.update(w.lower() for w in filters.get("leading_noise", []))
         descriptors.update(filters.get("descriptor_labels", []))
+        for label, phrases in data.get("extensions", {}).items():
+            extensions.setdefault(label, set()).update(p.lower() for p in phrases)
         for i, item in enumerate(data.get("entity", []), start=1):
             if not isinstance(item, dict) or not item.get("name") or not item.get("type"):
                 raise ConfigError(f"{path}: [[entity]] #{i} needs a name and a type")
             entries.append(GazEntry(item["name"], item["type"], tuple(item.get("aliases", []))))
     return Gazetteer(tuple(entries), frozenset(generic), frozenset(suffixes), frozenset(noise),
-                     frozenset(descriptors))
+                     frozenset(descriptors), {k: tuple(sorted(v)) for k, v in extensions.items()})
