@@ -215,7 +215,8 @@ def reconcile(db: str, config_file: str | None) -> None:
     with errors_as_messages(), run_lock(db):
         con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
         try:
-            counts = rebuild(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml")
+            counts = rebuild(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml",
+                             settings=settings)
             store.mark_reconciled(con)
             con.execute("CHECKPOINT")
         finally:

@@ -88,6 +88,18 @@ class LinkSettings:
 
 
 @dataclass(frozen=True)
+class StorySettings:
+    entity_weight: float = 5.0
+    figure_weight: float = 3.0
+    figure_min: float = 3.0
+    threshold: float = 0.13
+    max_postings: int = 50
+    max_days_apart: int = 14
+    attach_threshold: float = 0.15
+    attach_max_size: int = 2
+
+
+@dataclass(frozen=True)
 class ExportSettings:
     articles_exclude: tuple[str, ...] = ("raw_text",)
 
@@ -100,6 +112,7 @@ class Settings:
     normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
     link: LinkSettings = field(default_factory=LinkSettings)
+    stories: StorySettings = field(default_factory=StorySettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     config_dir: Path = DEFAULT_CONFIG_DIR
 
@@ -117,6 +130,7 @@ _SECTION_CLASSES = {
     "normalize": NormalizeSettings,
     "extract": ExtractSettings,
     "link": LinkSettings,
+    "stories": StorySettings,
     "export": ExportSettings,
 }
 

@@ -214,7 +214,8 @@ def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
         _store_errors(con, summary)
         summary.rows["entities"] = link_entities(con, settings.link)
         if summary.new or summary.replaced or store.needs_reconcile(con):
-            summary.rows.update(reconcile(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml"))
+            summary.rows.update(reconcile(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml",
+                                              settings=settings))
             store.mark_reconciled(con)
         store.finish_run(con, summary.run_id, summary.status, summary.counts, summary.rows)
         con.execute("CHECKPOINT")

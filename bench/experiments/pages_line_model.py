@@ -39,7 +39,7 @@ from pipeline.ingest import decode  # noqa: E402
 from pipeline.normalize import Normalizer  # noqa: E402
 from pipeline.normalize.boilerplate import marker_key, segment  # noqa: E402
 from pipeline.normalize.clean import clean_plain  # noqa: E402
-from pipeline.normalize.prose import _stoplist, prose_lines  # noqa: E402
+from pipeline.normalize.prose import prose_lines, stoplist  # noqa: E402
 
 _SENT = re.compile(r"[.!?…。！？][\"'”’»)]*$")
 _EDGE = "\"'()[]«»„“”‚‘’.,;:!?¿¡…-–—"
@@ -158,7 +158,7 @@ def main() -> int:
             continue
         lang = norm.detect_language(mt.text)
         name = norm.rules.prose.stoplists.get(lang or "")
-        stops = _stoplist(name) if name else None
+        stops = stoplist(name) if name else None
         keep = prose_lines(texts, lang, norm.rules.prose)
         labels = [bool(k) and (k in whole or (len(k) >= 20 and k in joined)) for k in map(marker_key, texts)]
         rows.append((texts, page_features(texts, stops, keep, [l.kind for l in lay.lines]),

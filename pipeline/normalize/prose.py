@@ -37,7 +37,8 @@ class ProseSettings:
 
 
 @lru_cache(maxsize=32)
-def _stoplist(name: str) -> frozenset[str]:
+def stoplist(name: str) -> frozenset[str]:
+    """jusText's stop words of a language (by jusText's name: 'English')."""
     import justext
 
     return frozenset(justext.get_stoplist(name))
@@ -59,7 +60,7 @@ def prose_lines(lines: list[str], language: str | None, settings: ProseSettings)
         return None
     if sum(bool(_SENTENCE_END.search(t)) for t in lines) >= settings.article_sentence_share * len(lines):
         return None
-    stops = _stoplist(name)
+    stops = stoplist(name)
     seen = Counter(_key(t) for t in lines)
     share = [stopword_share(t, stops) for t in lines]
     values = []

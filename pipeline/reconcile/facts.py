@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
-import pyarrow as pa
 
-from ..names import entity_key, singular
+from ..config import Settings, load_settings
+from ..names import singular
 from ..records import content_id
+from .stories import build_stories, stopwords_for
 
 _STOP = {"the", "of", "and", "a", "an", "in", "for", "to", "on", "by", "with", "its", "their", "per", "total",
          "annual", "new", "this", "that", "all", "s"}
@@ -308,8 +309,9 @@ def _events_alike(a: Item, b: Item) -> tuple[bool, bool]:
     return inside, disjoint and len(shared) >= 2
 
 
-def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | None = None) -> dict[str, int]:
-    """Rebuild facts, fact_sources, conflicts and article_links from the stored items.
+def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | None = None, *,
+              settings: Settings | None = None) -> dict[str, int]:
+    """Rebuild facts, fact_sources, conflicts, article_links and stories from the stored items.
 
     The cyclic garbage collector is paused meanwhile: the items make no cycles, and its
     full passes over hundreds of thousands of live objects made the cost superlinear.
@@ -317,13 +319,14 @@ def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _reconcile(con, fx_path, load_synonyms(units_path))
+        return _reconcile(con, fx_path, load_synonyms(units_path), settings or load_settings())
     finally:
         if enabled:
             gc.enable()
 
 
-def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str, str]) -> dict[str, int]:
+def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str, str],
+               settings: Settings) -> dict[str, int]:
     fx = load_fx(fx_path)
     items = load_items(con, synonyms)
     blocks: dict[tuple, list[Item]] = defaultdict(list)
@@ -368,7 +371,6 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
     for it in items:
         uf.find(it.id)
     groups: dict[str, list[Item]] = defaultdict(list)
-    by_id = {it.id: it for it in items}
     for it in items:
         groups[uf.find(it.id)].append(it)
     links = article_links(con, groups)
@@ -402,9 +404,12 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
         seen.add((min(fa, fb), max(fa, fb)))
         conflict_rows.append({"conflict_id": content_id("conflict", *sorted((fa, fb))), "fact_id_a": fa,
                               "fact_id_b": fb, "reason": reason, "quote_a": a.quote, "quote_b": b.quote})
-    _write(con, facts, sources, conflict_rows, links)
+    names = dict(con.execute("SELECT entity_id, name FROM entities").fetchall())
+    stories, story_articles = build_stories(con, settings.stories, stopwords_for(settings.config_dir),
+                                            components, names)
+    _write(con, facts, sources, conflict_rows, links, stories, story_articles)
     return {"facts": len(facts), "fact_sources": len(sources), "conflicts": len(conflict_rows),
-            "article_links": len(links)}
+            "article_links": len(links), "stories": len(stories)}
 
 
 _OPEN = ("more_than", "at_least", "less_than", "at_most")
@@ -482,17 +487,19 @@ def _article_components(links: list[dict]) -> dict[str, str]:
     return {a: uf.find(a) for a in list(uf.parent)}
 
 
-def _write(con, facts, sources, conflicts, links) -> None:
+def _write(con, facts, sources, conflicts, links, stories, story_articles) -> None:
     from ..store.store import insert_rows
 
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in ("fact_sources", "conflicts", "facts", "article_links"):
+        for table in ("fact_sources", "conflicts", "facts", "article_links", "stories", "story_articles"):
             con.execute(f"DELETE FROM {table}")
         insert_rows(con, "facts", facts)
         insert_rows(con, "fact_sources", sources)
         insert_rows(con, "conflicts", conflicts)
         insert_rows(con, "article_links", links)
+        insert_rows(con, "stories", stories)
+        insert_rows(con, "story_articles", story_articles)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

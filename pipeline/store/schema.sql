@@ -200,6 +200,22 @@ CREATE TABLE IF NOT EXISTS article_links (
     similarity DOUBLE
 );
 
+-- Stories: the articles that report one happening (pipeline/reconcile/stories.py). story_id is
+-- the content id of its first article; label = its most telling entities.
+CREATE TABLE IF NOT EXISTS stories (
+    story_id VARCHAR,
+    label VARCHAR,
+    first_published DATE,
+    last_published DATE,
+    n_articles INTEGER,
+    n_independent_sources INTEGER  -- copies and translations of one text count once
+);
+
+CREATE TABLE IF NOT EXISTS story_articles (
+    story_id VARCHAR,
+    article_id VARCHAR
+);
+
 CREATE TABLE IF NOT EXISTS ingest_errors (
     run_id VARCHAR,
     path VARCHAR,

@@ -1,0 +1,225 @@
+"""Stories: the articles that report one happening (what news services call an event cluster).
+
+Evidence, all read from what the pipeline stored: the article's words (TF-IDF, the language's
+stop words out), its named entities after cross-article linking (weighted up: who and where
+tell two similar happenings apart, "Hugh Jackman" from "Ellen DeGeneres" hosting the Oscars),
+its figures ("23 pirates", "26 pirates"), and its publication date (articles further apart
+than `max_days_apart` never share a story). Near-duplicates and translations
+(`article_links`) are in their original's story whatever their words.
+
+Cost: candidate pairs come from an inverted index over the features only a few articles share
+(a feature in more than `max_postings` articles is left out of blocking, though it still counts
+in the similarity), so the work grows with the articles, not their square. Average-link
+clustering over that sparse graph (a heap of cluster pairs) merges while the mean similarity of
+two stories stays above `threshold`.
+
+A story's id is the content id of its first article (by article id), so it stays while later
+articles join it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from ..config import StorySettings
+from ..records import content_id
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]{2,}")
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    article_id: str
+    text: str
+    language: str | None
+    published: date | None
+
+
+def load_features(con: duckdb.DuckDBPyConnection, settings: StorySettings,
+                  stopwords) -> tuple[dict[str, Counter], dict[str, ArticleInfo]]:
+    """Per article: word, entity and figure counts (entities and figures weighted)."""
+    info = {r[0]: ArticleInfo(*r) for r in con.execute(
+        "SELECT article_id, clean_text, language, CAST(published AS DATE) FROM articles").fetchall()}
+    feats: dict[str, Counter] = {}
+    for aid, a in info.items():
+        stops = stopwords(a.language)
+        feats[aid] = Counter("w:" + w for w in (x.lower() for x in _WORD.findall(a.text)) if w not in stops)
+    for aid, eid, n in con.execute(
+            "SELECT article_id, entity_id, count(*) FROM mentions GROUP BY ALL").fetchall():
+        if aid in feats:
+            feats[aid]["e:" + eid] += n * settings.entity_weight
+    for aid, value in con.execute("SELECT article_id, value FROM quantities WHERE value IS NOT NULL").fetchall():
+        if aid in feats and value >= settings.figure_min and not (1800 <= value <= 2100 and value == int(value)):
+            feats[aid][f"n:{value:g}"] += settings.figure_weight  # a year is a date, not a figure
+    return feats, info
+
+
+def tfidf(feats: dict[str, Counter]) -> dict[str, dict[str, float]]:
+    """Unit-length vectors, sublinear counts, smoothed IDF (a two-article batch still has weights)."""
+    n = len(feats)
+    df = Counter(k for f in feats.values() for k in f)
+    out = {}
+    for aid, f in feats.items():
+        v = {k: (1 + math.log(c)) * math.log((n + 1) / df[k]) for k, c in f.items() if c > 0}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        out[aid] = {k: x / norm for k, x in v.items() if x > 0}
+    return out
+
+
+def similarities(vectors: dict[str, dict[str, float]], info: dict[str, ArticleInfo],
+                 settings: StorySettings) -> dict[tuple[str, str], float]:
+    """Cosine of article pairs that share a feature held by at most `max_postings` articles."""
+    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for aid in sorted(vectors):
+        for k, x in vectors[aid].items():
+            postings[k].append((aid, x))
+    blocked: set[tuple[str, str]] = set()
+    for plist in postings.values():
+        if 2 <= len(plist) <= settings.max_postings:
+            for i, (a, _) in enumerate(plist):
+                for b, _ in plist[i + 1:]:
+                    blocked.add((a, b))
+    sims = {}
+    for a, b in blocked:
+        if not _close_in_time(info[a].published, info[b].published, settings.max_days_apart):
+            continue
+        va, vb = vectors[a], vectors[b]
+        if len(va) > len(vb):
+            va, vb = vb, va
+        s = sum(x * vb.get(k, 0.0) for k, x in va.items())
+        if s > 0:
+            sims[(a, b)] = s
+    return sims
+
+
+def _close_in_time(a: date | None, b: date | None, days: int) -> bool:
+    return a is None or b is None or abs((a - b).days) <= days
+
+
+def average_link(ids: list[str], sims: dict[tuple[str, str], float], threshold: float) -> list[list[str]]:
+    """Agglomerative clustering, mean pair similarity (absent pairs count 0), over a sparse graph."""
+    members = {a: [a] for a in ids}
+    total: dict[str, dict[str, float]] = defaultdict(dict)
+    for (a, b), s in sims.items():
+        total[a][b] = total[a].get(b, 0.0) + s
+        total[b][a] = total[b].get(a, 0.0) + s
+    heap = [(-s / 1.0, a, b) for (a, b), s in sims.items() if s > threshold]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue
+        avg = total[a].get(b, 0.0) / (len(members[a]) * len(members[b]))
+        if abs(avg + neg) > 1e-12:  # stale: the pair's sizes changed since it was pushed
+            continue
+        if a > b:
+            a, b = b, a
+        members[a].extend(members.pop(b))  # b joins a
+        for c, s in total.pop(b).items():
+            total[c].pop(b, None)
+            if c != a:
+                total[a][c] = total[a].get(c, 0.0) + s
+                total[c][a] = total[a][c]
+        total[a].pop(a, None)
+        for c, s in total[a].items():
+            avg = s / (len(members[a]) * len(members[c]))
+            if avg > threshold:
+                heapq.heappush(heap, (-avg, min(a, c), max(a, c)))
+    return [sorted(m) for m in members.values()]
+
+
+def stopwords_for(config_dir):
+    """language code -> jusText's stop words for it (config/boilerplate.toml [prose.stoplists])."""
+    from ..normalize.boilerplate import load_rules
+    from ..normalize.prose import stoplist
+
+    names = load_rules(config_dir).prose.stoplists
+
+    def stopwords(language: str | None) -> frozenset[str]:
+        name = names.get(language or "en") or names.get("en")
+        return stoplist(name) if name else frozenset()
+    return stopwords
+
+
+def attach_small(clusters: list[list[str]], vectors: dict[str, dict[str, float]],
+                 sims: dict[tuple[str, str], float], settings: StorySettings) -> list[list[str]]:
+    """A story of one or two short articles joins the story whose centroid it is closest to, if
+    close enough: a brief shares few words with anything, so average link leaves it alone."""
+    if settings.attach_threshold <= 0:
+        return clusters
+    big = [c for c in clusters if len(c) > settings.attach_max_size]
+    small = [c for c in clusters if len(c) <= settings.attach_max_size]
+    if not big:
+        return clusters
+    where = {a: i for i, c in enumerate(big) for a in c}
+    near: dict[str, set[str]] = defaultdict(set)
+    for x, y in sims:
+        near[x].add(y)
+        near[y].add(x)
+    centroids = [_centroid(c, vectors) for c in big]
+    out = [list(c) for c in big]
+    for c in small:
+        candidates = {where[b] for a in c for b in near[a] if b in where}  # blocked pairs only
+        cv = _centroid(c, vectors)
+        best = max(((_cos(cv, centroids[i]), i) for i in candidates), default=(0.0, -1))
+        if best[0] >= settings.attach_threshold:
+            out[best[1]].extend(c)
+        else:
+            out.append(list(c))
+    return [sorted(c) for c in out]
+
+
+def _centroid(arts: list[str], vectors: dict[str, dict[str, float]]) -> dict[str, float]:
+    c: Counter = Counter()
+    for a in arts:
+        c.update(vectors[a])
+    norm = math.sqrt(sum(x * x for x in c.values())) or 1.0
+    return {k: x / norm for k, x in c.items()}
+
+
+def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+
+def build_stories(con: duckdb.DuckDBPyConnection, settings: StorySettings, stopwords,
+                  components: dict[str, str], entity_names: dict[str, str]) -> tuple[list[dict], list[dict]]:
+    """(stories rows, story_articles rows). `components`: article -> its group of copies."""
+    feats, info = load_features(con, settings, stopwords)
+    vectors = tfidf(feats)
+    sims = similarities(vectors, info, settings)
+    for a, root in components.items():  # a copy or translation is in its original's story
+        if a != root and a in vectors and root in vectors:
+            sims[(min(a, root), max(a, root))] = 1.0 + settings.threshold
+    clusters = attach_small(average_link(sorted(vectors), sims, settings.threshold), vectors, sims, settings)
+    stories, links = [], []
+    for arts in clusters:
+        sid = content_id("story", arts[0])
+        dates = [info[a].published for a in arts if info[a].published]
+        stories.append({
+            "story_id": sid, "label": _label(arts, vectors, entity_names),
+            "first_published": min(dates) if dates else None, "last_published": max(dates) if dates else None,
+            "n_articles": len(arts), "n_independent_sources": len({components.get(a, a) for a in arts}),
+        })
+        links.extend({"story_id": sid, "article_id": a} for a in arts)
+    return stories, links
+
+
+def _label(arts: list[str], vectors: dict[str, dict[str, float]], names: dict[str, str]) -> str:
+    """The story's most telling entities (summed weight over its articles), else its top words."""
+    weight: Counter = Counter()
+    for a in arts:
+        weight.update(vectors[a])
+    ents = [names[k[2:]] for k, _ in weight.most_common() if k.startswith("e:") and k[2:] in names]
+    seen = list(dict.fromkeys(ents))[:3]
+    if seen:
+        return " / ".join(seen)
+    return " ".join(k[2:] for k, _ in weight.most_common(3) if k.startswith("w:"))
