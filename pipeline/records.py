@@ -184,6 +184,10 @@ class Event:
     raw_end: int | None
     trigger: str
     date: str | None
+    trigger_start: int | None = None  # clean-text offsets of the trigger word
+    trigger_end: int | None = None
+    date_stated: bool = False  # the date is written out, not relative to the dateline ("Friday")
+    theme: str | None = None  # lemma of what the event happens to: its object, else its subject
     start_date: str | None = None
     end_date: str | None = None
     actors: tuple[dict[str, Any], ...] = ()

@@ -159,6 +159,10 @@ def test_dated_events_in_running_text(extractor):
     assert by_date["2021-03-03"].quantities  # the $16 billion is in the clause
     assert by_date["2027"].status == "planned" and by_date["2027"].trigger == "open"
     assert by_date["2025"].status == "reported" and by_date["2025"].trigger == "sign"
+    for e, word in ((by_date["2021-03-03"], "acquired"), (by_date["2027"], "open"), (by_date["2025"], "signed")):
+        assert e.trigger_end - e.trigger_start == len(word)  # the trigger word itself, inside its sentence
+        assert e.start <= e.trigger_start < e.trigger_end <= e.end
+        assert e.text[e.trigger_start - e.start:e.trigger_end - e.start] == word
 
 
 def values_of(text, published):

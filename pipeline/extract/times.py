@@ -110,11 +110,17 @@ class EventFinder:
             verb = _governing_verb(span.root)
             if verb is None:
                 continue
+            lo, hi = min(a, verb.idx), max(b, verb.idx + len(verb.text))
+            if "\n" in doc.text[lo:hi]:
+                continue  # a dateline on its own line dates the page, not the clause's event
             if verb.i in events and events[verb.i]["rank"] >= _rank(p):
                 continue
             sent = verb.sent
             events[verb.i] = {
                 "time": k, "rank": _rank(p), "trigger": verb.lemma_.lower(),
+                "trigger_span": (verb.idx, verb.idx + len(verb.text)),
+                "stated": _stated(p),
+                "theme": _theme(verb),
                 "actors": [(e.start_char, e.end_char) for e in _actors(verb, span, ents)],
                 "status": _status(verb, sent),
                 "start": sent.start_char, "end": sent.end_char,
@@ -122,6 +128,30 @@ class EventFinder:
             }
         doc._.facts_events = [events[i] for i in sorted(events)]
         return doc
+
+
+def _theme(verb: Token) -> str | None:
+    """What the event happens to, as a lemma: the object ("won an Emmy": emmy), else the passive
+    or plain subject ("Williams was arrested": williams; "the bridge opens": bridge)."""
+    for deps in (("dobj",), ("nsubjpass",), ("nsubj",)):
+        for c in verb.children:
+            if c.dep_ in deps and not c.is_stop:
+                return c.lemma_.lower()
+    if verb.dep_ in ("xcomp", "conj") and verb.head is not verb:
+        for c in verb.head.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and not c.is_stop:
+                return c.lemma_.lower()
+    return None
+
+
+def _stated(p: Parsed) -> bool:
+    """The text writes the date out ("March 3", "February 1, 2009", "in 2027"), rather than
+    saying it relative to when it was written ("Friday", "next year"): only such dates can
+    contradict each other across articles."""
+    if p.get("year") is not None:
+        return True
+    return p.kind == "calendar" and p.get("day") is not None and (
+        p.get("month") is not None or p.get("month_num") is not None)
 
 
 def _rank(p: Parsed) -> int:
@@ -245,9 +275,11 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
             c0, c1 = ev["clause"][0] + offset, ev["clause"][1] + offset
             qids = tuple(q.id for q in quantities if c0 <= q.start < c1)
             raw_start, raw_end = article.raw_span(s, e)
+            ts, te = ev["trigger_span"][0] + offset, ev["trigger_span"][1] + offset
             events.append(Event(
                 id=content_id(article.article_id, "event", s, t.start), text=quote,
-                start=s, end=e, raw_start=raw_start, raw_end=raw_end, trigger=ev["trigger"], date=t.value,
+                start=s, end=e, raw_start=raw_start, raw_end=raw_end, trigger=ev["trigger"],
+                trigger_start=ts, trigger_end=te, date=t.value, date_stated=ev["stated"], theme=ev["theme"],
                 start_date=t.start_date, end_date=t.end_date, actors=tuple(actors), quantities=qids,
                 status=status))
     return tuple(times), tuple(events)

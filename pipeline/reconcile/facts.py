@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import gc
-import json
 import re
 import tomllib
 import zlib
@@ -237,11 +236,14 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
              for r in rows]
     for r in con.execute("""
         SELECT e.event_id, e.article_id, e.trigger, e.actors, e.date, e.start_date, e.end_date, e.text,
-               e.start_char, e.end_char
+               e.start_char, e.end_char, coalesce(e.date_stated, false), e.theme,
+               (SELECT list(DISTINCT m.entity_id) FROM mentions m WHERE m.article_id = e.article_id
+                AND m.article_entity_id IN (SELECT unnest(json_extract_string(e.actors, '$[*].id'))))
         FROM events e ORDER BY e.article_id, e.start_char""").fetchall():
-        actors = frozenset(a["id"] for a in json.loads(r[3] or "[]"))
+        actors = frozenset(r[12] or ())  # the actors' corpus-level entities, as linked across articles
         items.append(Item(r[0], r[1], "event", None, r[2], None, None, None, None, None, "exact", r[4], r[7],
-                          r[8], r[9], None, {"actors": actors, "start": r[5], "end": r[6]}))
+                          r[8], r[9], None, {"actors": actors, "start": r[5], "end": r[6], "stated": r[10],
+                                             "theme": r[11]}))
     return items
 
 
@@ -275,8 +277,8 @@ def _sentences_alike(a: Item, b: Item) -> bool:
 
 
 def _blocks(it: Item) -> list[tuple]:
-    if it.kind == "event":  # events merge only when they share an actor: one block per (trigger, actor)
-        return [("event", it.measure, actor) for actor in sorted(it.extra["actors"])]
+    if it.kind == "event":  # events are compared within their story, once stories are known
+        return []
     if it.entity_id is None:
         words = sorted(_words(it))
         if not words:
@@ -297,16 +299,25 @@ def _block(it: Item) -> tuple | None:
 
 
 def _events_alike(a: Item, b: Item) -> tuple[bool, bool]:
-    """(same event, conflicting dates)."""
-    shared = a.extra["actors"] & b.extra["actors"]
-    if not shared:
-        return False, False
+    """(same event, conflicting dates) of two events with one trigger in one story.
+
+    Same: one date interval inside the other, and a shared actor (or no actor named on one
+    side: "the bridge opened on March 3"). Conflicting: the same participants (one side's
+    actors within the other's) and the same theme ("won an Emmy in 2005" is not "won a Tony in
+    2004"), and two dates both written out ("March 3" / "March 10") that cannot both hold; a
+    date the pipeline resolved from a dateline ("Friday", "next year") never makes a conflict.
+    """
     sa, ea, sb, eb = a.extra["start"], a.extra["end"], b.extra["start"], b.extra["end"]
     if None in (sa, ea, sb, eb):
         return False, False
+    shared = a.extra["actors"] & b.extra["actors"]
     inside = (sa <= sb and eb <= ea) or (sb <= sa and ea <= eb)
+    if inside:
+        return bool(shared) or not (a.extra["actors"] and b.extra["actors"]), False
     disjoint = ea <= sb or eb <= sa
-    return inside, disjoint and len(shared) >= 2
+    one_event = bool(shared) and a.extra["theme"] == b.extra["theme"] and (
+        a.extra["actors"] <= b.extra["actors"] or b.extra["actors"] <= a.extra["actors"])
+    return False, disjoint and one_event and a.extra["stated"] and b.extra["stated"]
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | None = None, *,
@@ -340,14 +351,6 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
     uf = _Clusters(items)
     conflicts: list[tuple[Item, Item, str]] = []
     for key, members in blocks.items():
-        if key[0] == "event":
-            for a, b in _neighbours(members, lambda m: (m.extra["start"] or date.min, m.article_id)):
-                same, clash = _events_alike(a, b)
-                if same:
-                    uf.union(a.id, b.id)
-                elif clash:
-                    conflicts.append((a, b, "date"))
-            continue
         for a, b in _neighbours(members, lambda m: (_head(m), _item_bounds(m, fx)[0][:2], m.article_id)):
             if a.article_id == b.article_id or not measures_alike(a, b):
                 continue  # one article states a figure once; repeats inside it are not sources
@@ -368,13 +371,26 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
                     continue
                 if (measures_alike(a, b) or _sentences_alike(a, b)) and values_compatible(a, b, fx):
                     uf.union_apart(a, b)
-    for it in items:
-        uf.find(it.id)
-    groups: dict[str, list[Item]] = defaultdict(list)
-    for it in items:
-        groups[uf.find(it.id)].append(it)
-    links = article_links(con, groups)
+    links = article_links(con, _groups(items, uf))
     components = _article_components(links)
+    names = dict(con.execute("SELECT entity_id, name FROM entities").fetchall())
+    stories, story_articles = build_stories(con, settings.stories, stopwords_for(settings.config_dir),
+                                            components, names)
+    story_of = {r["article_id"]: r["story_id"] for r in story_articles}
+    events: dict[tuple, list[Item]] = defaultdict(list)  # one happening's events: same story, same trigger
+    for it in items:
+        if it.kind == "event":
+            events[(story_of.get(it.article_id, it.article_id), it.measure)].append(it)
+    for members in events.values():
+        for a, b in _neighbours(members, lambda m: (m.extra["start"] or date.min, m.article_id)):
+            if a.article_id == b.article_id:
+                continue
+            same, clash = _events_alike(a, b)
+            if same:
+                uf.union(a.id, b.id)
+            elif clash:
+                conflicts.append((a, b, "date"))
+    groups = _groups(items, uf)
     fact_of: dict[str, str] = {}
     facts, sources = [], []
     for members in groups.values():
@@ -396,6 +412,8 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
     for src in sources:
         articles_of[src["fact_id"]].add(src["article_id"])
     for a, b, reason in conflicts:
+        if story_of.get(a.article_id) != story_of.get(b.article_id):
+            continue  # two happenings (two earthquakes, two trials) may well have other figures
         fa, fb = fact_of[a.id], fact_of[b.id]
         if fa == fb or (min(fa, fb), max(fa, fb)) in seen:
             continue
@@ -404,12 +422,16 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
         seen.add((min(fa, fb), max(fa, fb)))
         conflict_rows.append({"conflict_id": content_id("conflict", *sorted((fa, fb))), "fact_id_a": fa,
                               "fact_id_b": fb, "reason": reason, "quote_a": a.quote, "quote_b": b.quote})
-    names = dict(con.execute("SELECT entity_id, name FROM entities").fetchall())
-    stories, story_articles = build_stories(con, settings.stories, stopwords_for(settings.config_dir),
-                                            components, names)
     _write(con, facts, sources, conflict_rows, links, stories, story_articles)
     return {"facts": len(facts), "fact_sources": len(sources), "conflicts": len(conflict_rows),
             "article_links": len(links), "stories": len(stories)}
+
+
+def _groups(items: list[Item], uf: _Union) -> dict[str, list[Item]]:
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for it in items:
+        groups[uf.find(it.id)].append(it)
+    return groups
 
 
 _OPEN = ("more_than", "at_least", "less_than", "at_most")

@@ -228,6 +228,11 @@ CREATE TABLE IF NOT EXISTS ingest_errors (
 );
 -- Version 2 added the traceback of a failure.
 ALTER TABLE ingest_errors ADD COLUMN IF NOT EXISTS traceback VARCHAR;
+-- Version 3 added where an event's trigger word is (clean-text offsets).
+ALTER TABLE events ADD COLUMN IF NOT EXISTS trigger_start INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS trigger_end INTEGER;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS date_stated BOOLEAN;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS theme VARCHAR;
 
 CREATE OR REPLACE VIEW v_facts AS
 SELECT f.*, e.name AS subject_name, e.type AS subject_type
