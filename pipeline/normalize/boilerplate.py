@@ -214,10 +214,17 @@ def _byline(text: str, rules: Rules) -> str | None:
     return None
 
 
+_BARE_META_CHARS = 60  # a published-keyword line with no date in it is meta only when this short
+
+
 def _meta(text: str, rules: Rules, found: Found) -> bool:
     """A dates/views line: fill published/updated/outlet; True if it is one."""
     pub = rules.published_kw.search(text)
-    if pub and len(text) <= 200:
+    after = text[pub.end():] if pub else ""
+    date_after = parse_date(after) if pub and len(text) <= 200 else None
+    if pub and len(text) <= 200 and (date_after or len(text) <= _BARE_META_CHARS):
+        # "Posted on 3 May 2024" or a short "Posted 2 hours ago"; not a sentence that uses
+        # the word ("Rival Castell posted fourth-quarter revenue of $4.1 billion ...")
         upd = rules.updated_kw.search(text, pub.end())
         after = text[pub.end(): upd.start() if upd else len(text)]
         found.published = found.published or parse_date(after)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import math
 import re
 import tomllib
 import zlib
@@ -46,6 +47,8 @@ DUPLICATE_JACCARD = 0.6
 RESTATEMENT_SHARE = 0.3  # share of the smaller article's facts two articles must share ...
 RESTATEMENT_MIN = 5  # ... and at least this many
 SENTENCE_ALIKE = 0.25  # word Jaccard of two sentences stating the same value
+STORY_SENTENCE_ALIKE = 0.2  # the same, for two figures of one story that disagree
+STORY_CONFLICT_RATIO = 3.0  # two figures of one story further apart than this are not one measure
 WINDOW = 30  # a block larger than this is compared by sorted neighbourhood (each item with its next WINDOW)
 RESTATEMENT_MAX_ARTICLES = 25  # a fact stated by more articles says nothing about two of them being copies
 
@@ -148,7 +151,28 @@ def _item_bounds(it: Item, fx: dict) -> tuple[tuple[float, float, float], bool]:
     return cached
 
 
+def _half_step(x: float) -> float:
+    """Half the step of the last significant digit of a stated figure: 4.2 billion was
+    rounded to 0.1 billion, so it stands for 4.15 to 4.25 billion."""
+    if x == 0:
+        return 0.0
+    digits = f"{abs(x):.6g}".split("e")[0].replace(".", "").strip("0") or "0"
+    return 0.5 * 10 ** (math.floor(math.log10(abs(x))) - len(digits) + 1)
+
+
+def _same_figure(a: Item, b: Item) -> bool:
+    """Two exact figures in one unit: equal once the more precise is rounded as the other was
+    ("$4.23 billion" and "4.2 billion dollars"), never more than TOLERANCE apart: "$15.5
+    billion" and "$15.8 billion" are two figures, though 2% apart."""
+    x, y = a.value, b.value
+    tol = min(TOLERANCE * max(abs(x), abs(y)), max(_half_step(x), _half_step(y)))
+    return abs(x - y) <= tol * (1 + 1e-9)
+
+
 def values_compatible(a: Item, b: Item, fx: dict) -> bool:
+    if a.qualifier == b.qualifier == "exact" and a.value is not None and b.value is not None \
+            and a.family == b.family and (a.unit or "").lower() == (b.unit or "").lower():
+        return _same_figure(a, b)
     if _bare(a) != _bare(b) and {a.family, b.family} == {None, "currency"}:
         return _overlap(_bounds(a, fx, False), _bounds(b, fx, False))  # "a net loss of 1 billion" and "RMB 1 billion"
     if a.family != b.family or (a.family not in ("currency",) and (a.unit or "").lower() != (b.unit or "").lower()):
@@ -271,9 +295,9 @@ def _neighbours(members: list[Item], sort_key) -> Iterator[tuple[Item, Item]]:
             yield a, b
 
 
-def _sentences_alike(a: Item, b: Item) -> bool:
+def _sentences_alike(a: Item, b: Item, threshold: float = SENTENCE_ALIKE) -> bool:
     wa, wb = a.extra.get("sent") or frozenset(), b.extra.get("sent") or frozenset()
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= SENTENCE_ALIKE
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= threshold
 
 
 def _blocks(it: Item) -> list[tuple]:
@@ -381,6 +405,8 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
     for it in items:
         if it.kind == "event":
             events[(story_of.get(it.article_id, it.article_id), it.measure)].append(it)
+    published = dict(con.execute("SELECT article_id, CAST(published AS DATE) FROM articles").fetchall())
+    _story_quantities(items, story_of, uf, fx, conflicts, published)
     for members in events.values():
         for a, b in _neighbours(members, lambda m: (m.extra["start"] or date.min, m.article_id)):
             if a.article_id == b.article_id:
@@ -425,6 +451,78 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
     _write(con, facts, sources, conflict_rows, links, stories, story_articles)
     return {"facts": len(facts), "fact_sources": len(sources), "conflicts": len(conflict_rows),
             "article_links": len(links), "stories": len(stories)}
+
+
+def _story_quantities(items: list[Item], story_of: dict[str, str], uf: _Clusters, fx: dict,
+                      conflicts: list[tuple[Item, Item, str]], published: dict[str, date | None]) -> None:
+    """Figures of one story: one happening, so weaker evidence suffices.
+
+    Compared within (story, unit) by sorted value, each with its next WINDOW (linear). Two
+    figures from two articles with compatible values are one fact when nothing says they are
+    about different things (not two named subjects, not two time scopes) and their measures or
+    sentences agree, or the figure is distinctive (4.7 km, 41,212, $612 million: not a small
+    round count). Incompatible values are a conflict when `_disagree` says so and the
+    sentences are alike."""
+    by_story: dict[tuple, list[tuple[float, Item]]] = defaultdict(list)
+    for it in items:
+        if it.kind != "quantity":
+            continue
+        uv = _value_of(it, fx)
+        if uv is None:
+            continue
+        by_story[(story_of.get(it.article_id, it.article_id), uv[0])].append((uv[1], it))
+    for ranked in by_story.values():
+        ranked.sort(key=lambda xv: (xv[0], xv[1].article_id))
+        for i, (x, a) in enumerate(ranked):
+            for y, b in ranked[i + 1:i + 1 + WINDOW]:
+                if a.article_id == b.article_id or not _same_thing(a, b):
+                    continue
+                if values_compatible(a, b, fx):
+                    if measures_alike(a, b) or _sentences_alike(a, b) or (_distinctive(x) and _words_compatible(a, b)):
+                        uf.union_apart(a, b)
+                elif _disagree(a, b, x, y, published) and _sentences_alike(a, b, STORY_SENTENCE_ALIKE):
+                    conflicts.append((a, b, "value"))
+
+
+def _disagree(a: Item, b: Item, x: float, y: float, published: dict[str, date | None]) -> bool:
+    """Two figures of one story that a reader would call a disagreement: one measure named
+    beyond the unit itself (a depth, a pre-tax profit, a death toll; not "11 people" against
+    "27 people", nor "5.1 aftershock" against "60 aftershocks"), values within
+    STORY_CONFLICT_RATIO of each other (further apart is another period or scope), and not
+    a running count that a later report raised (a toll of 31, then 46)."""
+    unit_words = measure_words(a.unit) | measure_words(b.unit)
+    shared = (_words(a) & _words(b)) - unit_words
+    if not shared or _head(a) != _head(b):
+        return False
+    lo, hi = sorted((abs(x), abs(y)))
+    if lo == 0 or hi / lo > STORY_CONFLICT_RATIO:
+        return False
+    if a.family in (None, "count") and b.family in (None, "count"):
+        pa, pb = published.get(a.article_id), published.get(b.article_id)
+        if pa and pb and pa != pb and (x < y) == (pa < pb):
+            return False  # the later report has the higher count: an update
+    return True
+
+
+def _same_thing(a: Item, b: Item) -> bool:
+    """Nothing says two figures are about different things: not two named subjects, not two
+    time scopes."""
+    if a.entity_id and b.entity_id and a.entity_id != b.entity_id:
+        return False
+    return (a.scope or "") == (b.scope or "")
+
+
+def _words_compatible(a: Item, b: Item) -> bool:
+    """Measure words that do not contradict: one side has none, or they share one."""
+    wa, wb = _words(a), _words(b)
+    return not wa or not wb or bool(wa & wb)
+
+
+def _distinctive(x: float) -> bool:
+    """A figure unlikely to recur by chance in one story: a decimal or three significant
+    digits (4.7, 41,212, 612 million), not a small or round count (12, 300, 2,000)."""
+    digits = f"{x:.6g}".replace(".", "").replace("-", "").split("e")[0].strip("0")
+    return x != int(x) or len(digits) >= 3
 
 
 def _groups(items: list[Item], uf: _Union) -> dict[str, list[Item]]:
