@@ -458,10 +458,10 @@ def _story_quantities(items: list[Item], story_of: dict[str, str], uf: _Clusters
     """Figures of one story: one happening, so weaker evidence suffices.
 
     Compared within (story, unit) by sorted value, each with its next WINDOW (linear). Two
-    figures from two articles with compatible values are one fact when nothing says they are
-    about different things (not two named subjects, not two time scopes) and their measures or
-    sentences agree, or the figure is distinctive (4.7 km, 41,212, $612 million: not a small
-    round count). Incompatible values are a conflict when `_disagree` says so and the
+    figures from two articles with compatible values and one time scope are one fact when
+    both are distinctive as stated (41,212; 6.4; $612 million), or, with no two named
+    subjects, when their measures or sentences agree, or their unit says what was measured
+    and their measure words do not contradict each other. Incompatible values are a conflict when `_disagree` says so and the
     sentences are alike."""
     by_story: dict[tuple, list[tuple[float, Item]]] = defaultdict(list)
     for it in items:
@@ -470,17 +470,28 @@ def _story_quantities(items: list[Item], story_of: dict[str, str], uf: _Clusters
         uv = _value_of(it, fx)
         if uv is None:
             continue
-        by_story[(story_of.get(it.article_id, it.article_id), uv[0])].append((uv[1], it))
+        key = "count" if it.family in (None, "count") else uv[0]  # "6.4 quake", "6.4-magnitude", "6.4"
+        by_story[(story_of.get(it.article_id, it.article_id), key)].append((uv[1], it))
     for ranked in by_story.values():
         ranked.sort(key=lambda xv: (xv[0], xv[1].article_id))
         for i, (x, a) in enumerate(ranked):
             for y, b in ranked[i + 1:i + 1 + WINDOW]:
-                if a.article_id == b.article_id or not _same_thing(a, b):
+                if a.article_id == b.article_id or (a.scope or "") != (b.scope or ""):
+                    continue
+                same_subject = not (a.entity_id and b.entity_id and a.entity_id != b.entity_id)
+                if (a.unit or "").lower() != (b.unit or "").lower() and a.family in (None, "count"):
+                    # counts of differently named things: one figure only if distinctive as stated
+                    if a.qualifier == b.qualifier == "exact" and _distinctive(a.value) and _distinctive(b.value) \
+                            and abs(a.value - b.value) <= max(_half_step(a.value), _half_step(b.value)):
+                        uf.union_apart(a, b)
                     continue
                 if values_compatible(a, b, fx):
-                    if measures_alike(a, b) or _sentences_alike(a, b) or (_distinctive(x) and _words_compatible(a, b)):
+                    if _distinctive(a.value) and _distinctive(b.value) \
+                            or same_subject and (measures_alike(a, b) or _sentences_alike(a, b)) \
+                            or same_subject and _words_compatible(a, b) and _unit_says_what(a):
                         uf.union_apart(a, b)
-                elif _disagree(a, b, x, y, published) and _sentences_alike(a, b, STORY_SENTENCE_ALIKE):
+                elif same_subject and _disagree(a, b, x, y, published) \
+                        and _sentences_alike(a, b, STORY_SENTENCE_ALIKE):
                     conflicts.append((a, b, "value"))
 
 
@@ -504,12 +515,10 @@ def _disagree(a: Item, b: Item, x: float, y: float, published: dict[str, date | 
     return True
 
 
-def _same_thing(a: Item, b: Item) -> bool:
-    """Nothing says two figures are about different things: not two named subjects, not two
-    time scopes."""
-    if a.entity_id and b.entity_id and a.entity_id != b.entity_id:
-        return False
-    return (a.scope or "") == (b.scope or "")
+def _unit_says_what(it: Item) -> bool:
+    """A unit that says what was measured (money, a length, tonnes, 'stores'), unlike a bare
+    number or a percentage, which any measure of the story may have."""
+    return bool(it.unit) and (it.unit or "").lower() not in ("percent", "%", "percentage point")
 
 
 def _words_compatible(a: Item, b: Item) -> bool:
@@ -518,11 +527,14 @@ def _words_compatible(a: Item, b: Item) -> bool:
     return not wa or not wb or bool(wa & wb)
 
 
-def _distinctive(x: float) -> bool:
-    """A figure unlikely to recur by chance in one story: a decimal or three significant
-    digits (4.7, 41,212, 612 million), not a small or round count (12, 300, 2,000)."""
-    digits = f"{x:.6g}".replace(".", "").replace("-", "").split("e")[0].strip("0")
-    return x != int(x) or len(digits) >= 3
+def _distinctive(x: float | None) -> bool:
+    """A figure, as stated, unlikely to recur by chance in one story for another thing: three
+    significant digits (41,212; 612 million; 4.23 billion) or a decimal below 100 (6.4, 83.7),
+    not a round or short one (12, 300, 2,000, 4.5 million)."""
+    if x is None:
+        return False
+    digits = f"{abs(x):.6g}".split("e")[0].replace(".", "").strip("0")
+    return len(digits) >= 3 or (x != int(x) and abs(x) < 100)
 
 
 def _groups(items: list[Item], uf: _Union) -> dict[str, list[Item]]:

@@ -39,6 +39,11 @@ def _alt(words, flags=0) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _wordlike(name: str) -> bool:
+    """A currency written in words (with spaces and abbreviation dots), not a symbol."""
+    return name.replace(" ", "").replace(".", "").isalpha()
+
+
 def load_lexicon(path: str | Path) -> Lexicon:
     with open(path, "rb") as fh:
         cfg = tomllib.load(fh)
@@ -46,10 +51,10 @@ def load_lexicon(path: str | Path) -> Lexicon:
     scales_cs = {k: float(v) for k, v in cfg.get("scales_case_sensitive", {}).items()}
     currencies = dict(cfg["currencies"])
     units = {k: tuple(v) for k, v in cfg["units"].items()}
-    symbols = [c for c in currencies if not c.replace(" ", "").isalpha()] + [c for c in currencies if c.isupper()] \
+    symbols = [c for c in currencies if not _wordlike(c)] + [c for c in currencies if c.isupper()] \
         + list(cfg.get("currency_prefixes", {}))
     currencies.update(cfg.get("currency_prefixes", {}))
-    words = [c for c in currencies if c.replace(" ", "").isalpha() and not c.isupper()]  # "yuan", "Canadian dollars"
+    words = [c for c in currencies if _wordlike(c) and not c.isupper()]  # "yuan", "Canadian dollars", "U.S. dollars"
     currencies.update({w.lower(): currencies[w] for w in words})
     return Lexicon(
         scales=scales, scales_cs=scales_cs,
