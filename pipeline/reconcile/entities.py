@@ -30,6 +30,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..config import LinkSettings
 from ..names import entity_key, person_key
+from ..store.store import transaction
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,12 @@ def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> int
         "SELECT article_id, article_entity_id, entity_name, entity_type, text, count(*) FROM mentions "
         "GROUP BY ALL").fetchall()]
     links = corpus_links(rows, settings)
-    con.execute("BEGIN TRANSACTION")
+    with transaction(con):
+        _apply(con, links)
+    return con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
+
+
+def _apply(con: duckdb.DuckDBPyConnection, links: list[Link]) -> None:
     con.execute("UPDATE mentions SET entity_id = article_entity_id WHERE entity_id IS DISTINCT FROM article_entity_id")
     con.execute("DELETE FROM entity_links")
     if links:
@@ -247,6 +253,3 @@ def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> int
                count(DISTINCT article_id)
         FROM mentions GROUP BY entity_id
     """)
-    n = con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
-    con.execute("COMMIT")
-    return n

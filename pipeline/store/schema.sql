@@ -233,6 +233,11 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS trigger_start INTEGER;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS trigger_end INTEGER;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS date_stated BOOLEAN;
 ALTER TABLE events ADD COLUMN IF NOT EXISTS theme VARCHAR;
+-- Version 3 also says why two facts conflict: a sentence, and the two values in one unit.
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS detail VARCHAR;
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS value_a DOUBLE;
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS value_b DOUBLE;
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS compared_unit VARCHAR;
 
 CREATE OR REPLACE VIEW v_facts AS
 SELECT f.*, e.name AS subject_name, e.type AS subject_type
@@ -246,10 +251,11 @@ WHERE ev.start_date IS NOT NULL
 ORDER BY ev.start_date, ev.end_date, ev.event_id;
 
 CREATE OR REPLACE VIEW v_conflicts AS
-SELECT c.conflict_id, c.reason,
+SELECT c.conflict_id, c.reason, c.detail,
        fa.measure AS measure, ea.name AS subject_name,
        fa.value AS value_a, fa.unit AS unit_a, c.quote_a,
        fb.value AS value_b, fb.unit AS unit_b, c.quote_b,
+       c.value_a AS compared_a, c.value_b AS compared_b, c.compared_unit,
        c.fact_id_a, c.fact_id_b
 FROM conflicts c
 LEFT JOIN facts fa ON fa.fact_id = c.fact_id_a

@@ -12,9 +12,10 @@ import dataclasses
 import json
 import re
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -134,6 +135,27 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str,
     finally:
         con.unregister("_facts_rows")
     return len(rows)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back on any error or interrupt,
+    so a crash leaves the tables as they were before it."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def replace_tables(con: duckdb.DuckDBPyConnection, rows_by_table: dict[str, list[dict[str, Any]]]) -> None:
+    """Replace the whole content of these tables in one transaction (reconciliation's output)."""
+    with transaction(con):
+        for table, rows in rows_by_table.items():
+            con.execute(f'DELETE FROM "{table}"')
+            insert_rows(con, table, rows)
 
 
 def existing_articles(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], set[str]]:

@@ -1,0 +1,54 @@
+"""Conflicts: the pairs of facts that sources state differently, each with why.
+
+Candidate pairs come from the merge passes (the same statement or event with values or dates
+that cannot both hold); a row is kept only when both sides are in one story, are two facts,
+and no single article states both (two figures side by side in one text are not a
+disagreement). Each row says why: `reason` (value or date), `detail` (a sentence for a
+reader), and the two values in one unit (money in USD by the year it was stated).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..records import content_id
+from .items import Item
+from .rules import canonical
+
+
+def conflict_rows(candidates: list[tuple[Item, Item, str]], fact_of: dict[str, str],
+                  sources: list[dict], story_of: dict[str, str], fx: dict) -> list[dict]:
+    articles_of: dict[str, set[str]] = defaultdict(set)
+    for src in sources:
+        articles_of[src["fact_id"]].add(src["article_id"])
+    rows, seen = [], set()
+    for a, b, reason in candidates:
+        if story_of.get(a.article_id) != story_of.get(b.article_id):
+            continue  # two happenings (two earthquakes, two trials) may well have other figures
+        fa, fb = fact_of[a.id], fact_of[b.id]
+        pair = (min(fa, fb), max(fa, fb))
+        if fa == fb or pair in seen or articles_of[fa] & articles_of[fb]:
+            continue
+        seen.add(pair)
+        value_a, value_b, unit, detail = _compared(a, b, reason, fx)
+        rows.append({"conflict_id": content_id("conflict", *pair), "fact_id_a": fa, "fact_id_b": fb,
+                     "reason": reason, "detail": detail, "value_a": value_a, "value_b": value_b,
+                     "compared_unit": unit, "quote_a": a.quote, "quote_b": b.quote})
+    return rows
+
+
+def _compared(a: Item, b: Item, reason: str, fx: dict) -> tuple[float | None, float | None, str | None, str]:
+    if reason == "date":
+        what = a.measure or "event"
+        return None, None, None, (f"'{what}' ({a.extra.get('theme') or 'same participants'}) dated "
+                                  f"{a.scope} in one source and {b.scope} in another")
+    va, vb = canonical(a, fx)[0], canonical(b, fx)[0]
+    unit = "USD" if a.family == "currency" and va is not None and vb is not None else a.unit
+    if unit != "USD":
+        va, vb = a.value, b.value
+    what = a.measure or b.measure or "figure"
+    return va, vb, unit, f"{what}: {_fmt(va)} vs {_fmt(vb)} {unit or ''}".rstrip()
+
+
+def _fmt(x: float | None) -> str:
+    return "?" if x is None else f"{x:,.6g}"

@@ -1,0 +1,100 @@
+"""Items: the stored quantities and dated events reconciliation compares, read by column name,
+and the data they are compared with (exchange rates, count synonyms, measure words)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ..names import singular
+
+_STOP = {"the", "of", "and", "a", "an", "in", "for", "to", "on", "by", "with", "its", "their", "per", "total",
+         "annual", "new", "this", "that", "all", "s"}
+
+
+@dataclass
+class Item:
+    id: str
+    article_id: str
+    kind: str
+    entity_id: str | None
+    measure: str
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str | None
+    family: str | None
+    qualifier: str
+    scope: str | None
+    quote: str
+    start: int
+    end: int
+    year: int | None
+    extra: dict
+
+
+def load_fx(path: Path) -> dict[str, list[tuple[int, float]]]:
+    rates: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            rates[row["currency"]].append((int(row["year"]), float(row["usd_per_unit"])))
+    return {k: sorted(v) for k, v in rates.items()}
+
+
+def to_usd(amount: float | None, currency: str, year: int | None, fx: dict) -> float | None:
+    if amount is None or currency not in fx:
+        return amount if currency == "USD" else None
+    table = fx[currency]
+    if year is None:
+        return amount * table[-1][1]
+    best = min(table, key=lambda r: abs(r[0] - year))
+    return amount * best[1]
+
+
+def load_synonyms(path: Path | None) -> dict[str, str]:
+    """Counted noun (singular) -> its group's name, from [count_synonyms] in units.toml."""
+    if path is None or not Path(path).exists():
+        return {}
+    with open(path, "rb") as fh:
+        groups = tomllib.load(fh).get("count_synonyms", {})
+    return {word.lower(): name.lower() for name, words in groups.items() for word in [name, *words]}
+
+
+def measure_words(m: str | None, synonyms: dict[str, str] | None = None) -> frozenset[str]:
+    syn = synonyms or {}
+    words = (singular(w) for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
+    return frozenset(syn.get(w, w) for w in words)
+
+
+def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None = None) -> list[Item]:
+    """Quantities and dated events as Items; counted units and measure words through the synonyms."""
+    syn = synonyms or {}
+    rows = con.execute("""
+        SELECT q.quantity_id, q.article_id,
+               (SELECT any_value(m.entity_id) FROM mentions m WHERE m.article_entity_id = q.subject_entity_id),
+               coalesce(q.measure, ''), q.value, q.low, q.high, q.unit, q.unit_family, q.qualifier, q.time_scope,
+               q.text, q.start_char, q.end_char, year(a.published), q.sentence, q.scale
+        FROM quantities q JOIN articles a USING (article_id)
+        ORDER BY q.article_id, q.start_char""").fetchall()
+    items = [Item(r[0], r[1], "quantity", r[2], r[3], r[4], r[5], r[6],
+                  syn.get(r[7].lower(), r[7]) if r[7] and r[8] == "count" else r[7], r[8], r[9] or "exact", r[10],
+                  r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
+                  {"sent": measure_words(r[15], syn), "mw": measure_words(r[3], syn), "scale": r[16]})
+             for r in rows]
+    for r in con.execute("""
+        SELECT e.event_id, e.article_id, e.trigger, e.actors, e.date, e.start_date, e.end_date, e.text,
+               e.start_char, e.end_char, coalesce(e.date_stated, false), e.theme,
+               (SELECT list(DISTINCT m.entity_id) FROM mentions m WHERE m.article_id = e.article_id
+                AND m.article_entity_id IN (SELECT unnest(json_extract_string(e.actors, '$[*].id'))))
+        FROM events e ORDER BY e.article_id, e.start_char""").fetchall():
+        actors = frozenset(r[12] or ())  # the actors' corpus-level entities, as linked across articles
+        items.append(Item(r[0], r[1], "event", None, r[2], None, None, None, None, None, "exact", r[4], r[7],
+                          r[8], r[9], None, {"actors": actors, "start": r[5], "end": r[6], "stated": r[10],
+                                             "theme": r[11]}))
+    return items

@@ -1,0 +1,203 @@
+"""Rules: when two items state one fact, and when two facts disagree.
+
+Values are compared in one unit (money in USD by year), with the precision they were stated
+at, approximations and bounds; measures by their words; sentences by word overlap; events by
+trigger, actors and date intervals.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+
+from .items import Item, measure_words, to_usd
+
+TOLERANCE = 0.02  # relative difference allowed between two exact values (rounding)
+APPROX_TOLERANCE = 0.12  # when either side says about/nearly/around
+SENTENCE_ALIKE = 0.25  # word Jaccard of two sentences stating the same value
+STORY_SENTENCE_ALIKE = 0.2  # the same, for two figures of one story that disagree
+STORY_CONFLICT_RATIO = 3.0  # two figures of one story further apart than this are not one measure
+
+
+def item_words(it: Item) -> frozenset[str]:
+    words = it.extra.get("mw")
+    if words is None:
+        words = it.extra["mw"] = measure_words(it.measure)
+    return words
+
+
+def measures_alike(a: Item, b: Item) -> bool:
+    wa, wb = item_words(a), item_words(b)
+    if not wa or not wb:
+        return not wa and not wb and a.unit == b.unit
+    return bool(wa & wb) and (len(wa & wb) / len(wa | wb) >= 0.34 or wa <= wb or wb <= wa)
+
+
+def canonical(it: Item, fx: dict) -> tuple[float | None, float | None, float | None]:
+    if it.family == "currency" and it.unit:
+        return tuple(to_usd(x, it.unit, it.year, fx) for x in (it.value, it.low, it.high))  # type: ignore
+    return it.value, it.low, it.high
+
+
+def _bounds(it: Item, fx: dict, convert: bool = True) -> tuple[float, float, float]:
+    """(lowest, highest, tolerance) the item allows, in USD for money unless convert is false."""
+    v, lo, hi = canonical(it, fx) if convert else (it.value, it.low, it.high)
+    tol = APPROX_TOLERANCE if it.qualifier == "approx" else TOLERANCE
+    inf = float("inf")
+    if it.qualifier == "range":
+        lo, hi = (lo if lo is not None else -inf), (hi if hi is not None else inf)
+        return min(lo, hi), max(lo, hi), tol
+    if it.qualifier in ("more_than", "at_least"):
+        return (v if v is not None else -inf), inf, tol
+    if it.qualifier in ("less_than", "at_most"):
+        return -inf, (v if v is not None else inf), tol
+    return (v if v is not None else -inf), (v if v is not None else inf), tol
+
+
+def item_bounds(it: Item, fx: dict) -> tuple[tuple[float, float, float], bool]:
+    """(bounds, convertible), computed once per item: a reconcile compares each item many times."""
+    cached = it.extra.get("bounds")
+    if cached is None:
+        convertible = it.family != "currency" or to_usd(1.0, it.unit, it.year, fx) is not None
+        cached = it.extra["bounds"] = (_bounds(it, fx if convertible else {}), convertible)
+    return cached
+
+
+def half_step(x: float) -> float:
+    """Half the step of the last significant digit of a stated figure: 4.2 billion was
+    rounded to 0.1 billion, so it stands for 4.15 to 4.25 billion."""
+    if x == 0:
+        return 0.0
+    digits = f"{abs(x):.6g}".split("e")[0].replace(".", "").strip("0") or "0"
+    return 0.5 * 10 ** (math.floor(math.log10(abs(x))) - len(digits) + 1)
+
+
+def same_figure(a: Item, b: Item) -> bool:
+    """Two exact figures in one unit: equal once the more precise is rounded as the other was
+    ("$4.23 billion" and "4.2 billion dollars"), never more than TOLERANCE apart: "$15.5
+    billion" and "$15.8 billion" are two figures, though 2% apart."""
+    x, y = a.value, b.value
+    tol = min(TOLERANCE * max(abs(x), abs(y)), max(half_step(x), half_step(y)))
+    return abs(x - y) <= tol * (1 + 1e-9)
+
+
+def values_compatible(a: Item, b: Item, fx: dict) -> bool:
+    if a.qualifier == b.qualifier == "exact" and a.value is not None and b.value is not None \
+            and a.family == b.family and (a.unit or "").lower() == (b.unit or "").lower():
+        return same_figure(a, b)
+    if bare_amount(a) != bare_amount(b) and {a.family, b.family} == {None, "currency"}:
+        return _overlap(_bounds(a, fx, False), _bounds(b, fx, False))  # "a net loss of 1 billion" and "RMB 1 billion"
+    if a.family != b.family or (a.family not in ("currency",) and (a.unit or "").lower() != (b.unit or "").lower()):
+        return False
+    (ba, ca), (bb, cb) = item_bounds(a, fx), item_bounds(b, fx)
+    if a.family == "currency" and not (ca and cb):
+        return a.unit == b.unit and _overlap(_bounds(a, fx, False), _bounds(b, fx, False))
+    return _overlap(ba, bb)
+
+
+def _overlap(x: tuple[float, float, float], y: tuple[float, float, float]) -> bool:
+    tol = max(x[2], y[2])
+    lo = max(x[0], y[0])
+    hi = min(x[1], y[1])
+    if lo <= hi:
+        return True
+    scale = max(abs(lo), abs(hi), 1e-12)
+    return (lo - hi) / scale <= tol
+
+
+def bare_amount(it: Item) -> bool:
+    """A scaled amount with no unit ("a net loss of 1 billion"): a translation or a writer
+    left the currency out; it may be compared with money figures of the same subject."""
+    return it.kind == "quantity" and it.unit is None and it.family is None and bool(it.extra.get("scale"))
+
+
+def sentences_alike(a: Item, b: Item, threshold: float = SENTENCE_ALIKE) -> bool:
+    wa, wb = a.extra.get("sent") or frozenset(), b.extra.get("sent") or frozenset()
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= threshold
+
+
+def events_alike(a: Item, b: Item) -> tuple[bool, bool]:
+    """(same event, conflicting dates) of two events with one trigger in one story.
+
+    Same: one date interval inside the other, and a shared actor (or no actor named on one
+    side: "the bridge opened on March 3"). Conflicting: the same participants (one side's
+    actors within the other's) and the same theme ("won an Emmy in 2005" is not "won a Tony in
+    2004"), and two dates both written out ("March 3" / "March 10") that cannot both hold; a
+    date the pipeline resolved from a dateline ("Friday", "next year") never makes a conflict.
+    """
+    sa, ea, sb, eb = a.extra["start"], a.extra["end"], b.extra["start"], b.extra["end"]
+    if None in (sa, ea, sb, eb):
+        return False, False
+    shared = a.extra["actors"] & b.extra["actors"]
+    inside = (sa <= sb and eb <= ea) or (sb <= sa and ea <= eb)
+    if inside:
+        return bool(shared) or not (a.extra["actors"] and b.extra["actors"]), False
+    disjoint = ea <= sb or eb <= sa
+    one_event = bool(shared) and a.extra["theme"] == b.extra["theme"] and (
+        a.extra["actors"] <= b.extra["actors"] or b.extra["actors"] <= a.extra["actors"])
+    return False, disjoint and one_event and a.extra["stated"] and b.extra["stated"]
+
+
+def disagree(a: Item, b: Item, x: float, y: float, published: dict[str, date | None]) -> bool:
+    """Two figures of one story that a reader would call a disagreement: one measure named
+    beyond the unit itself (a depth, a pre-tax profit, a death toll; not "11 people" against
+    "27 people", nor "5.1 aftershock" against "60 aftershocks"), values within
+    STORY_CONFLICT_RATIO of each other (further apart is another period or scope), and not
+    a running count that a later report raised (a toll of 31, then 46)."""
+    unit_words = measure_words(a.unit) | measure_words(b.unit)
+    shared = (item_words(a) & item_words(b)) - unit_words
+    if not shared or measure_head(a) != measure_head(b):
+        return False
+    lo, hi = sorted((abs(x), abs(y)))
+    if lo == 0 or hi / lo > STORY_CONFLICT_RATIO:
+        return False
+    if a.family in (None, "count") and b.family in (None, "count"):
+        pa, pb = published.get(a.article_id), published.get(b.article_id)
+        if pa and pb and pa != pb and (x < y) == (pa < pb):
+            return False  # the later report has the higher count: an update
+    return True
+
+
+def unit_says_what(it: Item) -> bool:
+    """A unit that says what was measured (money, a length, tonnes, 'stores'), unlike a bare
+    number or a percentage, which any measure of the story may have."""
+    return bool(it.unit) and (it.unit or "").lower() not in ("percent", "%", "percentage point")
+
+
+def words_compatible(a: Item, b: Item) -> bool:
+    """Measure words that do not contradict: one side has none, or they share one."""
+    wa, wb = item_words(a), item_words(b)
+    return not wa or not wb or bool(wa & wb)
+
+
+def distinctive(x: float | None) -> bool:
+    """A figure, as stated, unlikely to recur by chance in one story for another thing: three
+    significant digits (41,212; 612 million; 4.23 billion) or a decimal below 100 (6.4, 83.7),
+    not a round or short one (12, 300, 2,000, 4.5 million)."""
+    if x is None:
+        return False
+    digits = f"{abs(x):.6g}".split("e")[0].replace(".", "").strip("0")
+    return len(digits) >= 3 or (x != int(x) and abs(x) < 100)
+
+
+_OPEN = ("more_than", "at_least", "less_than", "at_most")
+
+
+def needs_alike_sentences(a: Item, b: Item) -> bool:
+    """Pairs that are one fact only when their sentences say alike things:
+    - one figure said of two named subjects: DeepSeek V4's and China Telecom's trillion
+      parameters (a translation may name its subject otherwise, in an alike sentence);
+    - an open bound beside an exact figure, with no named subject in common: "hundreds of
+      thousands of units" (ordered chips) fits "100,000 units" (a year's servers) and says
+      nothing of it."""
+    if a.entity_id and a.entity_id == b.entity_id:
+        return False
+    if a.entity_id and b.entity_id:
+        return True
+    return (a.qualifier in _OPEN) != (b.qualifier in _OPEN) and "range" not in (a.qualifier, b.qualifier)
+
+
+def measure_head(it: Item) -> str:
+    words = re.findall(r"[a-z0-9]+", (it.measure or "").lower())
+    return words[-1].rstrip("s") if words else ""
