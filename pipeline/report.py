@@ -117,9 +117,31 @@ class ConflictSide:
 
 
 @dataclass(frozen=True)
+class StoryArticle:
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published: date | None
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """Articles that report one happening, with the span of their publication dates."""
+
+    story_id: str
+    label: str | None
+    first: date | None
+    last: date | None
+    n_articles: int
+    n_independent: int
+    articles: list[StoryArticle]
+
+
+@dataclass(frozen=True)
 class ConflictRow:
     conflict_id: str
     reason: str
+    detail: str | None
     measure: str | None
     subject: str | None
     a: ConflictSide
@@ -146,6 +168,7 @@ class Report:
     timeline: list[TimelineEvent]
     entities: list[EntityRow]
     facts: list[FactRow]
+    stories: list[StoryRow]
     conflicts: list[ConflictRow]
     articles: Iterable[ArticleDoc]  # read lazily while the page is written
 
@@ -270,9 +293,9 @@ def read_facts(con: duckdb.DuckDBPyConnection) -> list[FactRow]:
 
 
 def read_conflicts(con: duckdb.DuckDBPyConnection) -> list[ConflictRow]:
-    rows = _rows(con, "SELECT conflict_id, reason, measure, subject_name, fact_id_a, value_a, unit_a, quote_a, "
+    rows = _rows(con, "SELECT conflict_id, reason, detail, measure, subject_name, fact_id_a, value_a, unit_a, quote_a, "
                       "fact_id_b, value_b, unit_b, quote_b FROM v_conflicts ORDER BY reason, subject_name, conflict_id")
-    ids = sorted({r[4] for r in rows} | {r[8] for r in rows})
+    ids = sorted({r[5] for r in rows} | {r[9] for r in rows})
     quotes = _quotes_for(con, ids)
     scopes = dict(_rows(con, "SELECT fact_id, time_scope FROM facts WHERE fact_id IN (SELECT unnest(?))", [ids]))
 
@@ -281,7 +304,19 @@ def read_conflicts(con: duckdb.DuckDBPyConnection) -> list[ConflictRow]:
         matching = [q for q in sources if q.quote.strip() == (quote or "").strip()]
         return ConflictSide(fid, value, unit, scopes.get(fid), quote, matching or sources)
 
-    return [ConflictRow(*r[:4], side(*r[4:8]), side(*r[8:12])) for r in rows]
+    return [ConflictRow(*r[:5], side(*r[5:9]), side(*r[9:13])) for r in rows]
+
+
+def read_stories(con: duckdb.DuckDBPyConnection) -> list[StoryRow]:
+    """Stories of more than one article first (most independent sources), each with its articles."""
+    members: dict[str, list[StoryArticle]] = {}
+    for sid, aid, title, outlet, published in _rows(
+            con, "SELECT s.story_id, a.article_id, a.title, a.outlet, a.published FROM story_articles s "
+                 "JOIN articles a USING (article_id) ORDER BY a.published NULLS LAST, a.path, a.article_id"):
+        members.setdefault(sid, []).append(StoryArticle(aid, title, outlet, published))
+    rows = _rows(con, "SELECT story_id, label, first_published, last_published, n_articles, n_independent_sources "
+                      "FROM stories ORDER BY n_independent_sources DESC, n_articles DESC, first_published, story_id")
+    return [StoryRow(*r, articles=members.get(r[0], [])) for r in rows]
 
 
 def _article_doc(row: tuple, spans: dict[str, list], raw_spans: dict[str, list],
@@ -348,7 +383,7 @@ def read_report(db_path: str | Path) -> Report:
     con = store.connect(db_path, read_only=True)
     try:
         return Report(read_overview(con, db_path), read_timeline(con), read_entities(con), read_facts(con),
-                      read_conflicts(con), iter_articles(db_path))
+                      read_stories(con), read_conflicts(con), iter_articles(db_path))
     finally:
         con.close()
 
