@@ -4,6 +4,7 @@ and the data they are compared with (exchange rates, count synonyms, measure wor
 from __future__ import annotations
 
 import csv
+import json
 import re
 import tomllib
 from collections import defaultdict
@@ -87,13 +88,16 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
                   r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
                   {"sent": measure_words(r[15], syn), "mw": measure_words(r[3], syn), "scale": r[16]})
              for r in rows]
+    corpus_ids: dict[tuple[str, str], set[str]] = defaultdict(set)  # one pass, not a subquery per event
+    for aid, local, eid in con.execute(
+            "SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions").fetchall():
+        corpus_ids[(aid, local)].add(eid)
     for r in con.execute("""
         SELECT e.event_id, e.article_id, e.trigger, e.actors, e.date, e.start_date, e.end_date, e.text,
-               e.start_char, e.end_char, coalesce(e.date_stated, false), e.theme,
-               (SELECT list(DISTINCT m.entity_id) FROM mentions m WHERE m.article_id = e.article_id
-                AND m.article_entity_id IN (SELECT unnest(json_extract_string(e.actors, '$[*].id'))))
+               e.start_char, e.end_char, coalesce(e.date_stated, false), e.theme
         FROM events e ORDER BY e.article_id, e.start_char""").fetchall():
-        actors = frozenset(r[12] or ())  # the actors' corpus-level entities, as linked across articles
+        # the actors' corpus-level entities, as linked across articles
+        actors = frozenset(x for a in json.loads(r[3] or "[]") for x in corpus_ids.get((r[1], a["id"]), ()))
         items.append(Item(r[0], r[1], "event", None, r[2], None, None, None, None, None, "exact", r[4], r[7],
                           r[8], r[9], None, {"actors": actors, "start": r[5], "end": r[6], "stated": r[10],
                                              "theme": r[11]}))
