@@ -46,6 +46,17 @@ def invoke(*args: str, input: bytes | str | None = None):
     return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
+def run_files(folder: Path, files: dict[str, str]) -> Path:
+    """Write these files (name -> text) into folder, `facts run` them into folder/facts.duckdb
+    with one worker, assert the run succeeded, and return the database path."""
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    db = folder / "facts.duckdb"
+    result = invoke("run", *(str(folder / name) for name in files), "--db", str(db), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    return db
+
+
 def make_articles(folder: Path, n: int, chars: int = 2500) -> list[Path]:
     """n distinct real-text articles cut from the corpus files (each starts with its own header)."""
     folder.mkdir(parents=True, exist_ok=True)

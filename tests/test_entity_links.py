@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from conftest import invoke
+from conftest import run_files
 
 ARTICLES = {
     "a1.txt": "Halvorsen Biotech chief executive Ingrid Solberg said on Monday that the National Malaria "
@@ -26,12 +26,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("links")
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    path = folder / "facts.duckdb"
-    result = invoke("run", str(folder), "--db", str(path), "--workers", "1")
-    assert result.exit_code == 0, result.output
+    path = run_files(tmp_path_factory.mktemp("links"), ARTICLES)
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()

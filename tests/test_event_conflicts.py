@@ -9,7 +9,7 @@ import json
 import duckdb
 import pytest
 
-from conftest import invoke
+from conftest import run_files
 
 RECORDS = [
     {"id": "b1", "published": "2026-02-20", "source": "Harbour Post",
@@ -30,12 +30,8 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("conflicts")
-    src = folder / "news.jsonl"
-    src.write_text("\n".join(json.dumps(r) for r in RECORDS) + "\n", encoding="utf-8")
-    db = folder / "facts.duckdb"
-    result = invoke("run", str(src), "--db", str(db), "--workers", "1")
-    assert result.exit_code == 0, result.output
+    db = run_files(tmp_path_factory.mktemp("conflicts"),
+                   {"news.jsonl": "\n".join(json.dumps(r) for r in RECORDS) + "\n"})
     c = duckdb.connect(str(db), read_only=True)
     yield c
     c.close()

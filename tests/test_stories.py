@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from conftest import invoke
+from conftest import run_files
 
 QUAKE_A = ("A magnitude 6.1 earthquake struck near the city of Arequipa in southern Peru on Monday, "
            "killing at least 14 people and damaging 300 homes, Peru's civil defence institute said. "
@@ -31,11 +31,7 @@ def db(tmp_path_factory):
     folder = tmp_path_factory.mktemp("stories")
     texts = {"qa1.txt": QUAKE_A, "qa2.txt": QUAKE_A2, "qa3.txt": QUAKE_A3, "qb1.txt": QUAKE_B,
              "qb2.txt": QUAKE_B2, "m1.txt": MATCH, "qa1_copy.txt": QUAKE_A + " (Reuters)"}
-    for name, text in texts.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    path = folder / "facts.duckdb"
-    result = invoke("run", str(folder), "--db", str(path), "--workers", "1")
-    assert result.exit_code == 0, result.output
+    path = run_files(folder, texts)
     con = duckdb.connect(str(path), read_only=True)
     yield con
     con.close()
