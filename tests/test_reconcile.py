@@ -7,16 +7,18 @@ import pytest
 
 from conftest import invoke
 from pipeline.reconcile import Item, values_compatible, load_fx, load_synonyms, measure_words
+from pipeline.reconcile.items import UnitScales
 from pipeline.config import load_settings
 from pipeline.runner import run_batch
 
 FX = load_fx(load_settings().config_dir / "fx_rates.csv")
 SYNONYMS = load_synonyms(load_settings().config_dir / "units.toml")
+SCALES = UnitScales()
 
 
 def item(value=None, unit="USD", family="currency", qualifier="exact", low=None, high=None, year=2024, scale=None):
     return Item("i", "a", "quantity", "e", "revenue", value, low, high, unit, family, qualifier, None, "", 0, 0,
-                year, {"scale": scale})
+                year, {"scale": scale, "base": SCALES.base(unit, family)})
 
 
 @pytest.mark.parametrize("a, b, ok", [
@@ -32,6 +34,13 @@ def item(value=None, unit="USD", family="currency", qualifier="exact", low=None,
     (item(8e8, None, None, "approx", scale="million"), item(8e8, "CNY"), True),
     (item(1e9, None, None, scale="billion"), item(7e9, "CNY"), False),
     (item(1e9, None, None), item(1e9, "CNY"), False),  # a plain number with no scale word is not an amount
+    # physical units of one dimension are compared in one unit, at the precision each was stated
+    (item(18, "month", "duration"), item(2, "year", "duration"), False),
+    (item(24, "month", "duration"), item(2, "year", "duration"), True),
+    (item(10, "mile", "length"), item(16.1, "km", "length"), True),
+    (item(1.2, "mile", "length"), item(12, "km", "length"), False),
+    (item(5, "tonne", "mass", "approx"), item(5200, "kilogram", "mass"), True),
+    (item(10, "km", "length"), item(10, "kilogram", "mass"), False),
 ])
 def test_value_compatibility(a, b, ok):
     assert values_compatible(a, b, FX) is ok

@@ -62,7 +62,8 @@ def value_key(it: Item, fx: dict) -> tuple[str, float] | None:
     x = v if v is not None else (lo if lo is not None else hi)
     if it.kind != "quantity" or not x or x <= 0:
         return None
-    return (it.family if it.family == "currency" else (it.unit or "").lower()), x
+    base = it.extra.get("base")
+    return (it.family if it.family == "currency" else base[0] if base else (it.unit or "").lower()), x
 
 
 def neighbours(members: list[Item], sort_key) -> Iterator[tuple[Item, Item]]:

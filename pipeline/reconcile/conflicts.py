@@ -4,7 +4,8 @@ Candidate pairs come from the merge passes (the same statement or event with val
 that cannot both hold); a row is kept only when both sides are in one story, are two facts,
 and no single article states both (two figures side by side in one text are not a
 disagreement). Each row says why: `reason` (value or date), `detail` (a sentence for a
-reader), and the two values in one unit (money in USD by the year it was stated).
+reader), and the two values in one unit (money in USD by the year it was stated, a
+physical figure in the first side's unit).
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ def _compared(a: Item, b: Item, reason: str, fx: dict) -> tuple[float | None, fl
     unit = "USD" if a.family == "currency" and va is not None and vb is not None else a.unit
     if unit != "USD":
         va, vb = a.value, b.value
+        ba, bb = a.extra.get("base"), b.extra.get("base")
+        if vb is not None and ba and bb and a.unit != b.unit:
+            vb = vb * bb[1] / ba[1]  # "two years" against "18 months": 24 months
     what = a.measure or b.measure or "figure"
     return va, vb, unit, f"{what}: {_fmt(va)} vs {_fmt(vb)} {unit or ''}".rstrip()
 

@@ -31,7 +31,7 @@ from .conflicts import conflict_rows
 from .items import Item, load_fx, load_items, load_synonyms
 from .links import article_components, article_links
 from .rules import (APPROX_TOLERANCE, STORY_SENTENCE_ALIKE, disagree, distinctive, events_alike, half_step,
-                    item_bounds, measure_head, measures_alike, needs_alike_sentences, sentences_alike,
+                    item_bounds, measure_head, measures_alike, needs_alike_sentences, same_unit, sentences_alike,
                     unit_says_what, values_compatible, words_compatible)
 from .stories import build_stories, stopwords_for
 
@@ -74,7 +74,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
                 if needs_alike_sentences(a, b) and not sentences_alike(a, b):
                     continue
                 uf.union(a.id, b.id)
-            elif a.entity_id and a.family == b.family and (a.unit == b.unit or a.family == "currency") \
+            elif a.entity_id and a.family == b.family and (same_unit(a, b) or a.family == "currency") \
                     and measure_head(a) == measure_head(b) and sentences_alike(a, b):
                 conflicts.append((a, b, "value"))  # the same statement, another figure
     for ranked in by_value.values():  # the same figure: the same fact if the two sentences say alike things

@@ -58,6 +58,42 @@ def to_usd(amount: float | None, currency: str, year: int | None, fx: dict) -> f
     return amount * best[1]
 
 
+# Families whose units convert by a factor alone (not money, counts, percentages or
+# temperatures, whose scales have offsets).
+_SCALED_FAMILIES = frozenset({"length", "area", "volume", "mass", "duration", "energy", "power", "speed",
+                              "acceleration", "frequency", "pressure", "force", "data"})
+
+
+class UnitScales:
+    """Stored unit name -> (base unit, factor), read with pint's registry, so "18 months" and
+    "two years", or "1.2 miles" and "12 kilometres", are compared in one unit. The registry
+    is built only when a corpus has such units, and each unit name is parsed once."""
+
+    def __init__(self) -> None:
+        self._ureg = None
+        self._cache: dict[str, tuple[str, float] | None] = {}
+
+    def base(self, unit: str | None, family: str | None) -> tuple[str, float] | None:
+        if not unit or family not in _SCALED_FAMILIES:
+            return None
+        if unit not in self._cache:
+            self._cache[unit] = self._parse(unit)
+        return self._cache[unit]
+
+    def _parse(self, unit: str) -> tuple[str, float] | None:
+        import pint
+
+        if self._ureg is None:
+            self._ureg = pint.UnitRegistry()
+        for name in dict.fromkeys((unit, unit.split("-")[0])):  # "pound-mass" is pint's "pound"
+            try:
+                q = self._ureg.Quantity(1.0, name).to_base_units()
+            except (pint.errors.PintError, AttributeError, TypeError, ValueError, KeyError):
+                continue
+            return str(q.units), float(q.magnitude)
+        return None  # a name pint does not read: compared in its own unit only
+
+
 def load_synonyms(path: Path | None) -> dict[str, str]:
     """Counted noun (singular) -> its group's name, from [count_synonyms] in units.toml."""
     if path is None or not Path(path).exists():
@@ -74,8 +110,10 @@ def measure_words(m: str | None, synonyms: dict[str, str] | None = None) -> froz
 
 
 def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None = None) -> list[Item]:
-    """Quantities and dated events as Items; counted units and measure words through the synonyms."""
+    """Quantities and dated events as Items; counted units and measure words through the
+    synonyms; physical units with their base unit and factor (extra["base"])."""
     syn = synonyms or {}
+    scales = UnitScales()
     rows = con.execute("""
         SELECT q.quantity_id, q.article_id,
                (SELECT any_value(m.entity_id) FROM mentions m WHERE m.article_entity_id = q.subject_entity_id),
@@ -86,7 +124,8 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
     items = [Item(r[0], r[1], "quantity", r[2], r[3], r[4], r[5], r[6],
                   syn.get(r[7].lower(), r[7]) if r[7] and r[8] == "count" else r[7], r[8], r[9] or "exact", r[10],
                   r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
-                  {"sent": measure_words(r[15], syn), "mw": measure_words(r[3], syn), "scale": r[16]})
+                  {"sent": measure_words(r[15], syn), "mw": measure_words(r[3], syn), "scale": r[16],
+                   "base": scales.base(r[7], r[8])})
              for r in rows]
     corpus_ids: dict[tuple[str, str], set[str]] = defaultdict(set)  # one pass, not a subquery per event
     for aid, local, eid in con.execute(

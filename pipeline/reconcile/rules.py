@@ -35,9 +35,21 @@ def measures_alike(a: Item, b: Item) -> bool:
 
 
 def canonical(it: Item, fx: dict) -> tuple[float | None, float | None, float | None]:
+    """(value, low, high) in one unit: money in USD by year, physical units in base units."""
     if it.family == "currency" and it.unit:
         return tuple(to_usd(x, it.unit, it.year, fx) for x in (it.value, it.low, it.high))  # type: ignore
+    base = it.extra.get("base")
+    if base:
+        return tuple(None if x is None else x * base[1] for x in (it.value, it.low, it.high))  # type: ignore
     return it.value, it.low, it.high
+
+
+def same_unit(a: Item, b: Item) -> bool:
+    """One unit as stated, or two units of one dimension pint converts ("month", "year")."""
+    if (a.unit or "").lower() == (b.unit or "").lower():
+        return True
+    ba, bb = a.extra.get("base"), b.extra.get("base")
+    return bool(ba and bb and ba[0] == bb[0])
 
 
 def _bounds(it: Item, fx: dict, convert: bool = True) -> tuple[float, float, float]:
@@ -82,13 +94,24 @@ def same_figure(a: Item, b: Item) -> bool:
     return abs(x - y) <= tol * (1 + 1e-9)
 
 
+def _same_converted(a: Item, b: Item) -> bool:
+    """same_figure for two units of one dimension: each side's rounding step in base units."""
+    fa, fb = a.extra["base"][1], b.extra["base"][1]
+    x, y = a.value * fa, b.value * fb
+    tol = min(TOLERANCE * max(abs(x), abs(y)), max(half_step(a.value) * fa, half_step(b.value) * fb))
+    return abs(x - y) <= tol * (1 + 1e-9)
+
+
 def values_compatible(a: Item, b: Item, fx: dict) -> bool:
     if a.qualifier == b.qualifier == "exact" and a.value is not None and b.value is not None \
             and a.family == b.family and (a.unit or "").lower() == (b.unit or "").lower():
         return same_figure(a, b)
+    if a.qualifier == b.qualifier == "exact" and a.value is not None and b.value is not None \
+            and a.family == b.family and same_unit(a, b):
+        return _same_converted(a, b)
     if bare_amount(a) != bare_amount(b) and {a.family, b.family} == {None, "currency"}:
         return _overlap(_bounds(a, fx, False), _bounds(b, fx, False))  # "a net loss of 1 billion" and "RMB 1 billion"
-    if a.family != b.family or (a.family not in ("currency",) and (a.unit or "").lower() != (b.unit or "").lower()):
+    if a.family != b.family or (a.family not in ("currency",) and not same_unit(a, b)):
         return False
     (ba, ca), (bb, cb) = item_bounds(a, fx), item_bounds(b, fx)
     if a.family == "currency" and not (ca and cb):
