@@ -59,11 +59,14 @@ class Clusters(UnionFind):
 def value_key(it: Item, fx: dict) -> tuple[str, float] | None:
     """(unit key, value in its canonical unit) for the value pass: the same figure, however the subject was parsed."""
     v, lo, hi = canonical(it, fx)
+    key = it.family if it.family == "currency" else None
+    if it.family == "currency" and (v, lo, hi) == (None, None, None):
+        v, lo, hi, key = it.value, it.low, it.high, f"currency:{it.unit}"  # no rate ("24 cents"): its own unit
     x = v if v is not None else (lo if lo is not None else hi)
     if it.kind != "quantity" or not x or x <= 0:
         return None
     base = it.extra.get("base")
-    return (it.family if it.family == "currency" else base[0] if base else (it.unit or "").lower()), x
+    return key or (base[0] if base else (it.unit or "").lower()), x
 
 
 def neighbours(members: list[Item], sort_key) -> Iterator[tuple[Item, Item]]:

@@ -153,9 +153,18 @@ def _story_quantities(items: list[Item], story_of: dict[str, str], uf: Clusters,
         ranked.sort(key=lambda xv: (xv[0], xv[1].article_id))
         for i, (x, a) in enumerate(ranked):
             for y, b in ranked[i + 1:i + 1 + WINDOW]:
-                if a.article_id == b.article_id or (a.scope or "") != (b.scope or ""):
+                if a.article_id == b.article_id:
                     continue
                 same_subject = not (a.entity_id and b.entity_id and a.entity_id != b.entity_id)
+                one_scope = bool(a.scope) != bool(b.scope)  # a scope stated on one side only
+                if (a.scope or "") != (b.scope or "") and not one_scope:
+                    # two years, often one the parse attached to the figure ("the 4.7-kilometre
+                    # bridge, begun in 2019"): one fact only when the figure itself is distinctive
+                    # and said of one subject; never a conflict
+                    if same_subject and a.qualifier == b.qualifier == "exact" and distinctive(a.value) \
+                            and distinctive(b.value) and same_unit(a, b) and values_compatible(a, b, fx):
+                        uf.union_apart(a, b)
+                    continue
                 if (a.unit or "").lower() != (b.unit or "").lower() and a.family in (None, "count"):
                     # counts of differently named things: one figure only if distinctive as stated
                     if a.qualifier == b.qualifier == "exact" and distinctive(a.value) and distinctive(b.value) \
@@ -167,7 +176,7 @@ def _story_quantities(items: list[Item], story_of: dict[str, str], uf: Clusters,
                             or same_subject and (measures_alike(a, b) or sentences_alike(a, b)) \
                             or same_subject and words_compatible(a, b) and unit_says_what(a):
                         uf.union_apart(a, b)
-                elif same_subject and disagree(a, b, x, y, published) \
+                elif same_subject and not one_scope and disagree(a, b, x, y, published) \
                         and sentences_alike(a, b, STORY_SENTENCE_ALIKE):
                     conflicts.append((a, b, "value"))
 
