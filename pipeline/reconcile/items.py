@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -103,9 +104,12 @@ def load_synonyms(path: Path | None) -> dict[str, str]:
     return {word.lower(): name.lower() for name, words in groups.items() for word in [name, *words]}
 
 
+_singular = lru_cache(maxsize=65536)(singular)  # a corpus repeats its words: each is made singular once
+
+
 def measure_words(m: str | None, synonyms: dict[str, str] | None = None) -> frozenset[str]:
     syn = synonyms or {}
-    words = (singular(w) for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
+    words = (_singular(w) for w in re.findall(r"[a-z0-9]+", (m or "").lower()) if w not in _STOP and len(w) > 1)
     return frozenset(syn.get(w, w) for w in words)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from functools import lru_cache
 
 from .items import Item, measure_words, to_usd
 
@@ -76,6 +77,7 @@ def item_bounds(it: Item, fx: dict) -> tuple[tuple[float, float, float], bool]:
     return cached
 
 
+@lru_cache(maxsize=65536)  # pure, and called for each compared pair: figures recur across a corpus
 def half_step(x: float) -> float:
     """Half the step of the last significant digit of a stated figure: 4.2 billion was
     rounded to 0.1 billion, so it stands for 4.15 to 4.25 billion."""
