@@ -16,6 +16,9 @@ from .errors import PipelineError
 DEFAULT_DB = "outputs/facts.duckdb"
 # Exit status when an input failed on a bug in facts (1 is a usage or domain error, 2 bad usage).
 EXIT_BUG = 3
+SETTINGS_CHANGED = ("note: the matching settings ([stories] in the config, units.toml, fx_rates.csv or the rules) "
+                    "differ from those the stored facts were built with; only the articles reconciled since use the "
+                    "new ones. `facts reconcile --full` applies them to every article.")
 db_option = click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
                          help="The DuckDB database file.")
 config_option = click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
@@ -101,6 +104,10 @@ def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int |
     written = {k: v for k, v in sorted(summary.rows.items()) if v}
     if written:
         click.echo("rows: " + ", ".join(f"{k} {v}" for k, v in written.items()))
+    if summary.reconciled:
+        click.echo(f"reconciled: the regions of {summary.reconciled} articles redone")
+    if summary.settings_changed:
+        click.echo(SETTINGS_CHANGED, err=True)
     for err in summary.errors:
         if err in summary.failures:
             click.echo(f"failed: {err.message}\n{err.traceback}", err=True)
@@ -199,11 +206,13 @@ def export(table: str, fmt: str, out_dir: str, overwrite: bool, db: str, config_
 @cli.command()
 @db_option
 @config_option
-def reconcile(db: str, config_file: str | None) -> None:
-    """Rebuild facts, fact_sources, conflicts and article_links from the stored items.
+@click.option("--full", is_flag=True, help="Rebuild every fact and story, not only what changed.")
+def reconcile(db: str, config_file: str | None, full: bool) -> None:
+    """Bring facts, fact_sources, conflicts, article_links and stories up to date.
 
-    `facts run` does this by itself after new or changed articles; use this
-    after editing config/fx_rates.csv, or to check a database by hand.
+    `facts run` does this by itself for the articles it adds or replaces. Use
+    --full after editing matching settings ([stories] in the config, units.toml,
+    fx_rates.csv) to apply them to every stored article.
     """
     from .reconcile import reconcile as rebuild
     from .runlock import run_lock
@@ -216,12 +225,15 @@ def reconcile(db: str, config_file: str | None) -> None:
         con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
         try:
             counts = rebuild(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml",
-                             settings=settings)
+                             settings=settings, full=full)
             store.mark_reconciled(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
+    changed = counts.pop("settings_changed", 0)
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
+    if changed:
+        click.echo(SETTINGS_CHANGED, err=True)
 
 
 @cli.command()

@@ -92,7 +92,9 @@ class StorySettings:
     entity_weight: float = 5.0
     figure_weight: float = 3.0
     figure_min: float = 3.0
-    threshold: float = 0.13
+    threshold: float = 0.30
+    rarity_ceiling: float = 8.5
+    min_edge: float = 0.1
     max_postings: int = 50
     max_days_apart: int = 14
     attach_threshold: float = 0.15

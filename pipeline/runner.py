@@ -48,6 +48,8 @@ class RunSummary:
     errors_stored: int = 0
     seconds: float = 0.0
     status: str = "running"
+    reconciled: int = 0  # articles whose regions reconciliation redid
+    settings_changed: bool = False  # the stored facts were built with other matching settings
 
     @property
     def counts(self) -> dict[str, int]:
@@ -214,8 +216,11 @@ def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
         _store_errors(con, summary)
         summary.rows["entities"] = link_entities(con, settings.link)
         if summary.new or summary.replaced or store.needs_reconcile(con):
-            summary.rows.update(reconcile(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml",
-                                              settings=settings))
+            counts = reconcile(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml",
+                               settings=settings)
+            summary.reconciled = counts.pop("reconciled_articles", 0)
+            summary.settings_changed = bool(counts.pop("settings_changed", 0))
+            summary.rows.update(counts)
             store.mark_reconciled(con)
         store.finish_run(con, summary.run_id, summary.status, summary.counts, summary.rows)
         con.execute("CHECKPOINT")

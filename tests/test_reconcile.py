@@ -112,8 +112,10 @@ def test_reconcile_command_rebuilds_the_same_tables(corpus_db, tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     before = sorted(con.execute("SELECT fact_id, n_sources FROM facts").fetchall())
     con.close()
-    result = invoke("reconcile", "--db", db)
-    assert result.exit_code == 0 and "facts" in result.stdout
+    result = invoke("reconcile", "--db", db)  # nothing changed since `facts run`: nothing to redo
+    assert result.exit_code == 0 and "reconciled_articles 0" in result.stdout, result.output
+    result = invoke("reconcile", "--db", db, "--full")
+    assert result.exit_code == 0 and "facts" in result.stdout and "reconciled_articles 5" in result.stdout
     con = duckdb.connect(str(db), read_only=True)
     assert sorted(con.execute("SELECT fact_id, n_sources FROM facts").fetchall()) == before
     con.close()

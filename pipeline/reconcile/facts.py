@@ -1,16 +1,20 @@
 """Reconciliation: one fact per real-world fact, with all its sources; conflicts flagged.
 
+What is redone (regions.py): the regions a batch touches (related articles), or all of them
+with `full`; every comparison below is between articles of one region, so the result does not
+depend on how the corpus was split into batches.
+
 The passes, in order (modules of this package):
 1. Items (items.py): stored quantities (with their corpus entity) and dated events.
-2. Blocking (blocking.py): quantities by (subject entity, unit family, time scope) and by
-   value; only items in one block are compared, a large block by sorted neighbourhood, so
+2. Blocking (blocking.py): quantities by (region, subject entity, unit family, time scope) and
+   by value; only items in one block are compared, a large block by sorted neighbourhood, so
    the cost grows with the number of items, not its square.
 3. Same fact (rules.py): measures alike and values compatible once in one unit (currencies
-   to USD by year, config/fx_rates.csv), at the precision they were stated, with
-   approximations and bounds.
+   to USD by year, config/fx_rates.csv; physical units through pint), at the precision they
+   were stated, with approximations and bounds.
 4. Article links (links.py), then stories (stories.py): the articles on one happening.
-5. Within a story, weaker evidence merges figures, and events with one trigger and nested
-   dates are one event.
+5. Within a story, weaker evidence merges figures; within a region, events with one trigger
+   and nested dates are one event.
 6. Conflicts (conflicts.py): the same statement with values or written-out dates that cannot
    both hold, within one story, each with why.
 """
@@ -26,6 +30,8 @@ import duckdb
 
 from ..config import Settings, load_settings
 from ..records import content_id
+from ..store.store import insert_rows, transaction
+from . import regions
 from .blocking import WINDOW, Clusters, blocks_of, first_block, groups_of, neighbours, value_key
 from .conflicts import conflict_rows
 from .items import Item, load_fx, load_items, load_synonyms
@@ -33,37 +39,98 @@ from .links import article_components, article_links
 from .rules import (APPROX_TOLERANCE, STORY_SENTENCE_ALIKE, disagree, distinctive, events_alike, half_step,
                     item_bounds, measure_head, measures_alike, needs_alike_sentences, same_unit, sentences_alike,
                     unit_says_what, values_compatible, words_compatible)
-from .stories import build_stories, stopwords_for
+from .stories import build_stories, load_features, similarities, stopwords_for
+
+
+RULES_VERSION = 4  # raised when a change to the rules changes what merges: stored facts are then stale
+
+_OUTPUT = ("facts", "fact_sources", "conflicts", "article_links", "stories", "story_articles")
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | None = None, *,
-              settings: Settings | None = None) -> dict[str, int]:
-    """Rebuild facts, fact_sources, conflicts, article_links and stories from the stored items.
+              settings: Settings | None = None, full: bool = False) -> dict[str, int]:
+    """Bring facts, fact_sources, conflicts, article_links and stories up to date with the stored
+    articles, in one transaction: only the regions (regions.py) that new, replaced, removed or
+    relinked articles touch are redone, or everything when `full` or when nothing was reconciled
+    yet. Returns row counts of what was rebuilt, `reconciled_articles`, and `settings_changed`
+    (1 when the matching settings differ from those the stored facts were built with: then only
+    a full rebuild applies them everywhere).
 
     The cyclic garbage collector is paused meanwhile: the items make no cycles, and its
     full passes over hundreds of thousands of live objects made the cost superlinear.
     """
+    settings = settings or load_settings()
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _reconcile(con, fx_path, load_synonyms(units_path), settings or load_settings())
+        return _reconcile(con, fx_path, units_path, settings, full)
     finally:
         if enabled:
             gc.enable()
 
 
-def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str, str],
-               settings: Settings) -> dict[str, int]:
-    fx = load_fx(fx_path)
-    items = load_items(con, synonyms)
+def matching_fingerprint(settings: Settings, fx_path: Path, units_path: Path | None) -> str:
+    """What the merging depends on besides the articles: settings, unit and rate tables, rules."""
+    files = [Path(p).read_bytes().decode("utf-8", "replace") for p in (fx_path, units_path) if p and Path(p).exists()]
+    return content_id("matching", str(RULES_VERSION), repr(settings.stories), *files)
+
+
+def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | None, settings: Settings,
+               full: bool) -> dict[str, int]:
+    st = settings.stories
+    stops = stopwords_for(settings.config_dir)
+    fingerprint = matching_fingerprint(settings, fx_path, units_path)
+    stored = con.execute("SELECT value FROM meta WHERE key = 'reconcile_settings'").fetchall()
+    now = regions.signatures(con)
+    state = regions.stored_state(con)
+    full = full or not state or not stored
+    with transaction(con):
+        if full:
+            gone = set(state)
+            vectors, info, names = load_features(con, st, stops)
+            con.execute("DELETE FROM story_postings")
+            regions.insert_postings(con, vectors)
+            scope = set(vectors)
+        else:
+            dirty, gone = regions.changed(state, now)
+            if not dirty and not gone:
+                return {"reconciled_articles": 0, "settings_changed": int(stored[0][0] != fingerprint)}
+            new_vectors = load_features(con, st, stops, sorted(dirty))[0]
+            crossed = regions.replace_postings(con, new_vectors, gone, st.max_postings)
+            touched = dirty | crossed | regions.neighbours(con, dirty, st.max_postings)
+            scope = (touched | regions.members_of(state, touched | gone)) & set(now)
+            vectors, info, names = load_features(con, st, stops, sorted(scope))
+        df = regions.feature_counts(con, sorted({k for v in vectors.values() for k in v}))
+        sims = similarities(vectors, info, st, df)
+        region_of = regions.regions_of(sorted(scope), sims)
+        out = _facts(con, scope, region_of, vectors, info, names, sims, load_fx(fx_path), load_synonyms(units_path),
+                     settings)
+        _write(con, out, scope | gone, full)
+        con.execute("DELETE FROM reconcile_articles WHERE article_id IN (SELECT unnest(?))", [list(scope | gone)])
+        insert_rows(con, "reconcile_articles", [{"article_id": a, "signature": now[a], "region_id": region_of[a]}
+                                                for a in sorted(scope)])
+        if full:
+            con.execute("DELETE FROM meta WHERE key = 'reconcile_settings'")
+            con.execute("INSERT INTO meta VALUES ('reconcile_settings', ?)", [fingerprint])
+    counts = {table: len(rows) for table, rows in out.items()}
+    counts["reconciled_articles"] = len(scope)
+    counts["settings_changed"] = int(not full and stored[0][0] != fingerprint)
+    return counts
+
+
+def _facts(con: duckdb.DuckDBPyConnection, scope: set[str], region_of: dict[str, str], vectors, info, names, sims,
+           fx: dict, synonyms: dict[str, str], settings: Settings) -> dict[str, list[dict]]:
+    """The reconciled rows of the articles in scope, every comparison within one region."""
+    items = load_items(con, synonyms, sorted(scope))
     blocks: dict[tuple, list[Item]] = defaultdict(list)
-    by_value: dict[str, list[tuple[float, Item]]] = defaultdict(list)
+    by_value: dict[tuple, list[tuple[float, Item]]] = defaultdict(list)
     for it in items:
+        region = region_of[it.article_id]
         for key in blocks_of(it):
-            blocks[key].append(it)
+            blocks[(region, *key)].append(it)
         unit_value = value_key(it, fx)
         if unit_value is not None:
-            by_value[unit_value[0]].append((unit_value[1], it))
+            by_value[(region, unit_value[0])].append((unit_value[1], it))
     uf = Clusters(items)
     conflicts: list[tuple[Item, Item, str]] = []
     for key, members in blocks.items():
@@ -87,17 +154,15 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
                     continue
                 if (measures_alike(a, b) or sentences_alike(a, b)) and values_compatible(a, b, fx):
                     uf.union_apart(a, b)
-    links = article_links(con, groups_of(items, uf))
+    links = article_links(con, groups_of(items, uf), region_of)
     components = article_components(links)
-    names = dict(con.execute("SELECT entity_id, name FROM entities").fetchall())
-    stories, story_articles = build_stories(con, settings.stories, stopwords_for(settings.config_dir),
-                                            components, names)
+    stories, story_articles = build_stories(sorted(scope), vectors, info, names, sims, settings.stories, components)
     story_of = {r["article_id"]: r["story_id"] for r in story_articles}
     events: dict[tuple, list[Item]] = defaultdict(list)  # one happening's events: same story, same trigger
     for it in items:
         if it.kind == "event":
-            events[(story_of.get(it.article_id, it.article_id), it.measure)].append(it)
-    published = dict(con.execute("SELECT article_id, CAST(published AS DATE) FROM articles").fetchall())
+            events[(region_of[it.article_id], it.measure)].append(it)
+    published = {a: i.published for a, i in info.items()}
     _story_quantities(items, story_of, uf, fx, conflicts, published)
     for members in events.values():
         for a, b in neighbours(members, lambda m: (m.extra["start"] or date.min, m.article_id)):
@@ -125,9 +190,8 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, synonyms: dict[str
         sources.extend({"fact_id": fid, "article_id": m.article_id, "item_id": m.id, "quote": m.quote,
                         "start_char": m.start, "end_char": m.end} for m in members)
     conflict_list = conflict_rows(conflicts, fact_of, sources, story_of, fx)
-    _write(con, facts, sources, conflict_list, links, stories, story_articles)
-    return {"facts": len(facts), "fact_sources": len(sources), "conflicts": len(conflict_list),
-            "article_links": len(links), "stories": len(stories)}
+    return {"facts": facts, "fact_sources": sources, "conflicts": conflict_list, "article_links": links,
+            "stories": stories, "story_articles": story_articles}
 
 
 def _story_quantities(items: list[Item], story_of: dict[str, str], uf: Clusters, fx: dict,
@@ -181,8 +245,27 @@ def _story_quantities(items: list[Item], story_of: dict[str, str], uf: Clusters,
                     conflicts.append((a, b, "value"))
 
 
-def _write(con, facts, sources, conflicts, links, stories, story_articles) -> None:
-    from ..store.store import replace_tables
-
-    replace_tables(con, {"facts": facts, "fact_sources": sources, "conflicts": conflicts, "article_links": links,
-                         "stories": stories, "story_articles": story_articles})
+def _write(con: duckdb.DuckDBPyConnection, out: dict[str, list[dict]], redone: set[str], full: bool) -> None:
+    """Replace the rows of the redone articles (all rows when full) by `out`; the caller holds
+    the transaction."""
+    if full:
+        for table in _OUTPUT:
+            con.execute(f'DELETE FROM "{table}"')
+    else:
+        con.execute("CREATE TEMP TABLE _redone AS SELECT unnest(?) AS article_id", [sorted(redone)])
+        con.execute("CREATE TEMP TABLE _old_facts AS SELECT DISTINCT fact_id FROM fact_sources "
+                    "WHERE article_id IN (SELECT article_id FROM _redone)")
+        con.execute("CREATE TEMP TABLE _old_stories AS SELECT DISTINCT story_id FROM story_articles "
+                    "WHERE article_id IN (SELECT article_id FROM _redone)")
+        con.execute("DELETE FROM conflicts WHERE fact_id_a IN (SELECT fact_id FROM _old_facts) "
+                    "OR fact_id_b IN (SELECT fact_id FROM _old_facts)")
+        con.execute("DELETE FROM fact_sources WHERE fact_id IN (SELECT fact_id FROM _old_facts)")
+        con.execute("DELETE FROM facts WHERE fact_id IN (SELECT fact_id FROM _old_facts)")
+        con.execute("DELETE FROM article_links WHERE article_id_a IN (SELECT article_id FROM _redone) "
+                    "OR article_id_b IN (SELECT article_id FROM _redone)")
+        con.execute("DELETE FROM story_articles WHERE story_id IN (SELECT story_id FROM _old_stories)")
+        con.execute("DELETE FROM stories WHERE story_id IN (SELECT story_id FROM _old_stories)")
+        for t in ("_redone", "_old_facts", "_old_stories"):
+            con.execute(f"DROP TABLE {t}")
+    for table in _OUTPUT:
+        insert_rows(con, table, out[table])

@@ -113,18 +113,22 @@ def measure_words(m: str | None, synonyms: dict[str, str] | None = None) -> froz
     return frozenset(syn.get(w, w) for w in words)
 
 
-def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None = None) -> list[Item]:
-    """Quantities and dated events as Items; counted units and measure words through the
-    synonyms; physical units with their base unit and factor (extra["base"])."""
+def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None = None,
+               articles: list[str] | None = None) -> list[Item]:
+    """Quantities and dated events (of all articles, or of these) as Items; counted units and
+    measure words through the synonyms; physical units with their base unit and factor
+    (extra["base"])."""
     syn = synonyms or {}
     scales = UnitScales()
+    only, params = ("", []) if articles is None else (" AND {}.article_id IN (SELECT unnest(?))", [list(articles)])
     rows = con.execute("""
         SELECT q.quantity_id, q.article_id,
                (SELECT any_value(m.entity_id) FROM mentions m WHERE m.article_entity_id = q.subject_entity_id),
                coalesce(q.measure, ''), q.value, q.low, q.high, q.unit, q.unit_family, q.qualifier, q.time_scope,
                q.text, q.start_char, q.end_char, year(a.published), q.sentence, q.scale
         FROM quantities q JOIN articles a USING (article_id)
-        ORDER BY q.article_id, q.start_char""").fetchall()
+        WHERE true""" + only.format("q") + """
+        ORDER BY q.article_id, q.start_char""", params).fetchall()
     items = [Item(r[0], r[1], "quantity", r[2], r[3], r[4], r[5], r[6],
                   syn.get(r[7].lower(), r[7]) if r[7] and r[8] == "count" else r[7], r[8], r[9] or "exact", r[10],
                   r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
@@ -133,12 +137,13 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
              for r in rows]
     corpus_ids: dict[tuple[str, str], set[str]] = defaultdict(set)  # one pass, not a subquery per event
     for aid, local, eid in con.execute(
-            "SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions").fetchall():
+            "SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions m WHERE true" + only.format("m"),
+            params).fetchall():
         corpus_ids[(aid, local)].add(eid)
     for r in con.execute("""
         SELECT e.event_id, e.article_id, e.trigger, e.actors, e.date, e.start_date, e.end_date, e.text,
                e.start_char, e.end_char, coalesce(e.date_stated, false), e.theme
-        FROM events e ORDER BY e.article_id, e.start_char""").fetchall():
+        FROM events e WHERE true""" + only.format("e") + """ ORDER BY e.article_id, e.start_char""", params).fetchall():
         # the actors' corpus-level entities, as linked across articles
         actors = frozenset(x for a in json.loads(r[3] or "[]") for x in corpus_ids.get((r[1], a["id"]), ()))
         items.append(Item(r[0], r[1], "event", None, r[2], None, None, None, None, None, "exact", r[4], r[7],

@@ -19,12 +19,14 @@ RESTATEMENT_MIN = 5  # ... and at least this many
 RESTATEMENT_MAX_ARTICLES = 25  # a fact stated by more articles says nothing about two of them being copies
 
 
-def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]]) -> list[dict]:
-    """Near-duplicates by MinHash LSH (each copy linked to its group's first article);
-    restatements/translations by shared facts."""
+def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]],
+                  region_of: dict[str, str]) -> list[dict]:
+    """Near-duplicates by MinHash LSH (each copy linked to its group's first article of its
+    region); restatements/translations by shared facts. Only the articles of `region_of`."""
     from datasketch import MinHash, MinHashLSH
 
-    texts = con.execute("SELECT article_id, clean_text FROM articles ORDER BY article_id").fetchall()
+    texts = con.execute("SELECT article_id, clean_text FROM articles WHERE article_id IN (SELECT unnest(?)) "
+                        "ORDER BY article_id", [sorted(region_of)]).fetchall()
     # Only the first article of each group of near-duplicates goes into the index; each later copy
     # is linked to the closest of them. A story syndicated k times gives k - 1 links, not k^2 / 2,
     # and each query meets representatives only.
@@ -36,7 +38,8 @@ def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]])
         mh = MinHash(num_perm=64, seed=1, hashfunc=zlib.crc32)  # crc32: 4x cheaper than sha1, enough here
         mh.update_batch([" ".join(words[i:i + SHINGLE]).encode("utf-8")
                          for i in range(max(1, len(words) - SHINGLE + 1))])
-        scored = sorted(((mh.jaccard(reps[r]), r) for r in lsh.query(mh)), key=lambda x: (-x[0], x[1]))
+        scored = sorted(((mh.jaccard(reps[r]), r) for r in lsh.query(mh) if region_of[r] == region_of[aid]),
+                        key=lambda x: (-x[0], x[1]))
         if scored and scored[0][0] >= DUPLICATE_JACCARD:
             similarity, rep = scored[0]
             links[(rep, aid)] = {"article_id_a": rep, "article_id_b": aid, "kind": "duplicate",

@@ -1,4 +1,4 @@
--- schema_version: 3
+-- schema_version: 4
 -- The one DDL of the facts database, applied idempotently on every connect.
 -- No PRIMARY KEY/UNIQUE constraints: ids are content hashes deduplicated in
 -- Python, and DuckDB's WAL replay has failed on delete+reinsert of an indexed
@@ -213,6 +213,20 @@ CREATE TABLE IF NOT EXISTS stories (
 
 CREATE TABLE IF NOT EXISTS story_articles (
     story_id VARCHAR,
+    article_id VARCHAR
+);
+
+-- What reconciliation last saw (pipeline/reconcile/regions.py), so a batch redoes only the
+-- regions it touches: each article's signature (its id and its corpus entity ids) and region,
+-- and each article's story features (the inverted index that finds an article's neighbours).
+CREATE TABLE IF NOT EXISTS reconcile_articles (
+    article_id VARCHAR,
+    signature VARCHAR,
+    region_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS story_postings (
+    feature VARCHAR,
     article_id VARCHAR
 );
 
