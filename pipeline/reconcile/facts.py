@@ -97,7 +97,11 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path |
                 return {"reconciled_articles": 0, "settings_changed": int(stored[0][0] != fingerprint)}
             new_vectors = load_features(con, st, stops, sorted(dirty))[0]
             crossed = regions.replace_postings(con, new_vectors, gone, st.max_postings)
-            touched = dirty | crossed | regions.neighbours(con, dirty, st.max_postings)
+            candidates = regions.candidates(con, dirty, st.max_postings)
+            vectors, info, names = load_features(con, st, stops, sorted(candidates | dirty))
+            df = regions.feature_counts(con, sorted({k for v in vectors.values() for k in v}))
+            related = {x for pair in similarities(vectors, info, st, df, among=dirty) for x in pair}
+            touched = dirty | crossed | related
             scope = (touched | regions.members_of(state, touched | gone)) & set(now)
             vectors, info, names = load_features(con, st, stops, sorted(scope))
         df = regions.feature_counts(con, sorted({k for v in vectors.values() for k in v}))

@@ -11,7 +11,7 @@ What a batch touches, from the state kept with the facts (`reconcile_articles`: 
 signature and region; `story_postings`: each article's features):
 - its new, replaced or relinked articles (the signature covers the text and the article's
   corpus entity ids, which cross-article linking may change) and the removed ones;
-- the articles sharing a feature with them, and every article of the regions all these were in
+- the articles related to them, and every article of the regions all these were in
   (a region may grow, merge with another or split);
 - the holders of a feature whose count crossed `max_postings` (it starts or stops making pairs).
 """
@@ -89,8 +89,9 @@ def feature_counts(con: duckdb.DuckDBPyConnection, features: list[str]) -> dict[
         [features]).fetchall())
 
 
-def neighbours(con: duckdb.DuckDBPyConnection, articles: set[str], max_postings: int) -> set[str]:
-    """Articles sharing with these a feature that makes pairs (held by 2..max_postings articles)."""
+def candidates(con: duckdb.DuckDBPyConnection, articles: set[str], max_postings: int) -> set[str]:
+    """Articles sharing with these a feature that makes pairs (held by 2..max_postings articles):
+    the only ones that may be related to them (stories.similarities decides)."""
     if not articles:
         return set()
     return {r[0] for r in con.execute("""

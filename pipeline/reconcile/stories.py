@@ -116,10 +116,11 @@ def _frequencies(language: str) -> dict[str, float]:
 
 
 def similarities(vectors: dict[str, dict[str, float]], info: dict[str, ArticleInfo], settings: StorySettings,
-                 df: dict[str, int] | None = None) -> dict[tuple[str, str], float]:
+                 df: dict[str, int] | None = None, among: set[str] | None = None) -> dict[tuple[str, str], float]:
     """Cosine of article pairs that share a feature held by at most `max_postings` articles
     (counted in `df`, the whole corpus's counts, when given; else among these articles), within
-    `max_days_apart`; pairs below `min_edge` are left out: they count as unrelated."""
+    `max_days_apart`; pairs below `min_edge` are left out: they count as unrelated. With
+    `among`, only the pairs with at least one article of it."""
     postings: dict[str, list[str]] = defaultdict(list)
     for aid in sorted(vectors):
         for k in vectors[aid]:
@@ -133,6 +134,8 @@ def similarities(vectors: dict[str, dict[str, float]], info: dict[str, ArticleIn
                     blocked.add((a, b))
     sims = {}
     for a, b in blocked:
+        if among is not None and a not in among and b not in among:
+            continue
         if not _close_in_time(info[a].published, info[b].published, settings.max_days_apart):
             continue
         s = _cos(vectors[a], vectors[b])
