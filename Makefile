@@ -33,6 +33,7 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python incremental.py
 	cd bench && ../$(BIN)/python memory.py
 	cd bench && ../$(BIN)/python reconcile_scale.py
+	cd bench && ../$(BIN)/python reconcile_incremental.py
 	cd bench && ../$(BIN)/python report_scale.py
 
 clean:

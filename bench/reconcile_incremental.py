@@ -1,0 +1,87 @@
+"""Incremental reconciliation: adding a batch to a large database, against a full rebuild, in one run.
+
+The stored rows of a real run over corpus/ are copied into "topics" as bench/reconcile_scale.py
+does (each topic: the 5 articles with their own entity ids, values, dates and marked words).
+A database of `--base` articles is reconciled in full; then `--add` articles (new topics) are
+inserted and reconciled incrementally (only the regions they touch), then the same database is
+rebuilt in full. Prints both times and their ratio; the last line is one JSON object with
+`share` (incremental time / full rebuild time). Cross-article entity linking, which `facts run`
+does before reconciling, is timed apart (`linking_seconds`): it still reads every stored mention.
+
+    python bench/reconcile_incremental.py [--base 10000] [--add 100] [--corpus-db DB]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from reconcile_scale import REWRITE, base_db  # noqa: E402
+from pipeline.config import load_settings  # noqa: E402
+from pipeline.reconcile import link_entities, reconcile  # noqa: E402
+from pipeline.store import store  # noqa: E402
+
+
+def add_topics(con, base: Path, first: int, last: int) -> int:
+    """Insert topics first..last-1 of the base rows; returns the number of articles added."""
+    con.execute(f"ATTACH '{base}' AS base (READ_ONLY)")
+    for table, cols in REWRITE.items():
+        names = [r[0] for r in con.execute(f"DESCRIBE base.{table}").fetchall()]
+        select = ", ".join(f"{cols[c]} AS {c}" if c in cols else c for c in names)
+        con.execute(f"INSERT INTO {table} BY NAME SELECT {select} "
+                    f"FROM base.{table}, (SELECT range AS t FROM range({first}, {last}))")
+    per_topic = con.execute("SELECT count(*) FROM base.articles").fetchall()[0][0]
+    con.execute("DETACH base")
+    return per_topic * (last - first)
+
+
+def timed(fn) -> tuple[float, dict]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--base", type=int, default=10000, help="articles in the database before the batch")
+    ap.add_argument("--add", type=int, default=100, help="articles in the batch")
+    ap.add_argument("--corpus-db", help="a DB from `facts run corpus/` (default: made here)")
+    args = ap.parse_args()
+    settings = load_settings()
+    fx, units = settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml"
+    with tempfile.TemporaryDirectory() as tmp:
+        base = base_db(Path(tmp), args.corpus_db)
+        db = Path(tmp) / "bench.duckdb"
+        con = store.connect(db)
+        con.execute(f"ATTACH '{base}' AS b0 (READ_ONLY)")
+        per_topic = con.execute("SELECT count(*) FROM b0.articles").fetchall()[0][0]
+        con.execute("DETACH b0")
+        topics, extra = max(1, round(args.base / per_topic)), max(1, round(args.add / per_topic))
+        n_base = add_topics(con, base, 0, topics)
+        first_full, _ = timed(lambda: reconcile(con, fx, units, settings=settings, full=True))
+        n_added = add_topics(con, base, topics, topics + extra)
+        linking, _ = timed(lambda: link_entities(con, settings.link))
+        incremental, counts = timed(lambda: reconcile(con, fx, units, settings=settings))
+        full, _ = timed(lambda: reconcile(con, fx, units, settings=settings, full=True))
+        con.close()
+    share = incremental / full
+    print(f"{n_base:,} articles reconciled in full: {first_full:.2f}s")
+    print(f"+{n_added} articles: incremental reconcile {incremental:.2f}s "
+          f"({counts.get('reconciled_articles', 0)} articles redone); full rebuild {full:.2f}s; share {share:.3f}")
+    print(f"cross-article entity linking before it (every stored mention): {linking:.2f}s")
+    print(json.dumps({"articles_base": n_base, "articles_added": n_added,
+                      "articles_redone": counts.get("reconciled_articles", 0),
+                      "incremental_seconds": round(incremental, 3), "full_seconds": round(full, 3),
+                      "linking_seconds": round(linking, 3), "share": round(share, 4)}))
+
+
+if __name__ == "__main__":
+    main()
