@@ -212,8 +212,10 @@ def reconcile(db: str, config_file: str | None, full: bool) -> None:
 
     `facts run` does this by itself for the articles it adds or replaces. Use
     --full after editing matching settings ([stories] in the config, units.toml,
-    fx_rates.csv) to apply them to every stored article.
+    fx_rates.csv) to apply them to every stored article; it redoes cross-article
+    entity links too ([link] settings changes are applied by any run by themselves).
     """
+    from .reconcile import link_entities
     from .reconcile import reconcile as rebuild
     from .runlock import run_lock
     from .store import store
@@ -224,6 +226,8 @@ def reconcile(db: str, config_file: str | None, full: bool) -> None:
     with errors_as_messages(), run_lock(db):
         con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
         try:
+            if full:
+                link_entities(con, settings.link, full=True)
             counts = rebuild(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml",
                              settings=settings, full=full)
             store.mark_reconciled(con)

@@ -1,11 +1,13 @@
 """Incremental reconciliation (issue 22), real spaCy and real DuckDB files: the report sets
 (tests/fixtures/report_sets.jsonl, 39 invented articles in 14 stories) in 1, 3 and 10 batches
-give the same tables, ids included; a batch redoes only the regions it touches; an unchanged
+give the same tables, ids included (entity links and corpus entity ids too); a batch redoes only the regions it touches; an unchanged
 corpus redoes nothing; a SIGKILL inside the reconciling transaction leaves the state before the
 batch, and the next run completes it."""
 
 from __future__ import annotations
 
+import os
+import random
 import signal
 import subprocess
 import sys
@@ -18,7 +20,8 @@ import pytest
 from conftest import ROOT, invoke
 
 ARTICLES = ROOT / "tests" / "fixtures" / "report_sets.jsonl"
-TABLES = ("facts", "fact_sources", "conflicts", "article_links", "stories", "story_articles")
+TABLES = ("facts", "fact_sources", "conflicts", "article_links", "stories", "story_articles",
+          "entity_links", "entities")
 
 
 def batches(folder: Path, n: int) -> list[Path]:
@@ -42,7 +45,9 @@ def run(db: Path, *paths: Path):
 def tables(db: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+        got = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in TABLES}
+        got["mentions"] = sorted(con.execute("SELECT mention_id, entity_id FROM mentions").fetchall())
+        return got
     finally:
         con.close()
 
@@ -63,7 +68,8 @@ def test_batches_give_the_tables_of_one_go(one_go, tmp_path, n):
     expected, got = tables(one_go), tables(db)
     assert sum(map(len, expected.values())) > 500  # facts, stories, conflicts and links, not empty tables
     assert expected["conflicts"] and expected["article_links"] and len(expected["stories"]) >= 10
-    for table in TABLES:
+    assert expected["entity_links"]  # cross-article links to compare, not an empty table
+    for table in (*TABLES, "mentions"):
         assert got[table] == expected[table], table
 
 
@@ -157,7 +163,31 @@ def test_a_kill_inside_an_incremental_reconcile_keeps_the_state_before_and_the_n
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    assert tables(db) == before  # the database opens and holds the state before the batch
+    reconciled = ("facts", "fact_sources", "conflicts", "article_links", "stories", "story_articles")
+    after_kill = tables(db)  # the database opens; its facts are those before the batch (linking
+    assert {t: after_kill[t] for t in reconciled} == {t: before[t] for t in reconciled}  # committed apart)
     output = run(db, first, second).output
     assert "39 unchanged" in output and "reconciled: the regions of" in output
     assert tables(db) == tables(one_go)
+
+
+ECB_DEV = Path(os.environ.get("FACTS_DEV", ROOT.parent / "shared" / "dev")) / "ecbplus" / "dev.jsonl"
+
+
+@pytest.mark.skipif(not ECB_DEV.exists(), reason="dev folder (FACTS_DEV) not available")
+def test_real_news_in_shuffled_batches_gives_the_tables_of_one_go(tmp_path):
+    """ECB+ dev (197 real news documents, 16 happenings, many cross-article entity links), read
+    from the dev folder, never copied here: 4 shuffled batches against one go, every table."""
+    lines = ECB_DEV.read_text(encoding="utf-8").splitlines()
+    random.Random(7).shuffle(lines)
+    whole = tmp_path / "all.jsonl"
+    whole.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run(tmp_path / "one.duckdb", whole)
+    for i in range(4):
+        part = tmp_path / f"part_{i}.jsonl"
+        part.write_text("\n".join(lines[i::4]) + "\n", encoding="utf-8")
+        run(tmp_path / "four.duckdb", part)
+    expected, got = tables(tmp_path / "one.duckdb"), tables(tmp_path / "four.duckdb")
+    assert len(expected["entity_links"]) > 100 and len(expected["facts"]) > 500
+    for table in (*TABLES, "mentions"):
+        assert got[table] == expected[table], table

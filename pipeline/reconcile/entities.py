@@ -31,6 +31,7 @@ from rapidfuzz.distance import Levenshtein
 from ..config import LinkSettings
 from ..names import entity_key, person_key
 from ..store.store import transaction
+from . import entity_index
 
 
 @dataclass(frozen=True)
@@ -221,35 +222,112 @@ def _choose(e: str, article: str, cast: set[str], cands: dict[str, str], ents: _
     return None
 
 
-def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings) -> int:
-    """Recompute cross-article links, set mentions.entity_id, rebuild `entities` (one transaction)."""
-    rows = [MentionRow(*r) for r in con.execute(
-        "SELECT article_id, article_entity_id, entity_name, entity_type, text, count(*) FROM mentions "
-        "GROUP BY ALL").fetchall()]
-    links = corpus_links(rows, settings)
+def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings, full: bool = False) -> int:
+    """Bring cross-article links up to date with the stored articles (one transaction); returns
+    the number of corpus entities.
+
+    Only the decisions a new or removed article can change are redone (entity_index.py): a
+    batch costs what its names touch, and the links equal those of one pass over every article.
+    `full`, an empty index, or changed [link] settings redo every decision."""
+    fingerprint = repr(sorted(vars(settings).items()))
+    stored = con.execute("SELECT value FROM meta WHERE key = 'link_settings'").fetchall()
+    full = full or not stored or stored[0][0] != fingerprint
+    linked = {r[0] for r in con.execute("SELECT DISTINCT article_id FROM link_keys").fetchall()}
+    present = {r[0] for r in con.execute("SELECT DISTINCT article_id FROM mentions").fetchall()}
+    new, gone = sorted(present - linked), sorted(linked - present)
+    if not (full or new or gone):
+        return con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
     with transaction(con):
-        _apply(con, links)
+        if full:
+            con.execute("DELETE FROM link_keys")
+            entity_index.index_articles(con, sorted(present), settings)
+            links = corpus_links(_rows(con), settings)
+            _apply(con, links)
+        else:
+            _relink(con, settings, new, gone)
+        con.execute("DELETE FROM meta WHERE key = 'link_settings'")
+        con.execute("INSERT INTO meta VALUES ('link_settings', ?)", [fingerprint])
     return con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
+
+
+def _rows(con: duckdb.DuckDBPyConnection, entities: set[str] | None = None) -> list[MentionRow]:
+    """Mention rows of every article, or of the articles that name one of these entities."""
+    sql = "SELECT article_id, article_entity_id, entity_name, entity_type, text, count(*) FROM mentions"
+    params: list = []
+    if entities is not None:
+        sql += (" WHERE article_id IN (SELECT DISTINCT article_id FROM mentions "
+                "WHERE article_entity_id IN (SELECT unnest(?)))")
+        params = [sorted(entities)]
+    return [MentionRow(*r) for r in con.execute(sql + " GROUP BY ALL", params).fetchall()]
+
+
+def _relink(con: duckdb.DuckDBPyConnection, settings: LinkSettings, new: list[str], gone: list[str]) -> None:
+    """Redo the decisions the new and gone articles can change, from the rows they read."""
+    idx = entity_index
+    touched = {r[0] for r in con.execute(
+        "SELECT DISTINCT article_entity_id FROM link_keys WHERE article_id IN (SELECT unnest(?))", [gone]).fetchall()}
+    idx.index_articles(con, new, settings)  # old and new keys both held while the scope is found
+    touched |= {r[0] for r in con.execute(
+        "SELECT DISTINCT article_entity_id FROM mentions WHERE article_id IN (SELECT unnest(?))", [new]).fetchall()}
+    spelled = idx.spelling_neighbours(con, touched, settings)
+    redo = touched | spelled | idx.shorts_of(con, touched | spelled)
+    needed = redo | idx.candidates_of(con, redo)
+    needed |= idx.spelling_neighbours(con, needed, settings)
+    con.execute("DELETE FROM link_keys WHERE article_id IN (SELECT unnest(?))", [gone])
+    links = [x for x in corpus_links(_rows(con, needed), settings) if x.article_entity_id in redo]
+    before = {r[0] for r in con.execute(
+        "SELECT DISTINCT entity_id FROM entity_links WHERE article_entity_id IN (SELECT unnest(?)) "
+        "OR article_id IN (SELECT unnest(?))", [sorted(redo), gone]).fetchall()}
+    con.execute("DELETE FROM entity_links WHERE article_entity_id IN (SELECT unnest(?)) "
+                "OR article_id IN (SELECT unnest(?))", [sorted(redo), gone])
+    con.execute("UPDATE mentions SET entity_id = article_entity_id "
+                "WHERE article_entity_id IN (SELECT unnest(?)) AND entity_id IS DISTINCT FROM article_entity_id",
+                [sorted(redo)])
+    _insert_links(con, links)
+    ids = sorted(before | redo | {x.entity_id for x in links})
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?))", [ids])
+    _insert_entities(con, "WHERE entity_id IN (SELECT unnest(?))", [ids])
 
 
 def _apply(con: duckdb.DuckDBPyConnection, links: list[Link]) -> None:
     con.execute("UPDATE mentions SET entity_id = article_entity_id WHERE entity_id IS DISTINCT FROM article_entity_id")
     con.execute("DELETE FROM entity_links")
-    if links:
-        table = pa.table({f: [getattr(x, f) for x in links] for f in Link.__dataclass_fields__})
-        con.register("_facts_links", table)
-        con.execute("INSERT INTO entity_links SELECT * FROM _facts_links")
-        con.execute("UPDATE mentions SET entity_id = l.entity_id FROM _facts_links l "
-                    "WHERE mentions.article_id = l.article_id AND mentions.article_entity_id = l.article_entity_id")
-        con.unregister("_facts_links")
+    _insert_links(con, links)
     con.execute("DELETE FROM entities")
-    con.execute("""
+    _insert_entities(con)
+
+
+def _insert_links(con: duckdb.DuckDBPyConnection, links: list[Link]) -> None:
+    """Store the links and point their articles' mentions at the target."""
+    if not links:
+        return
+    table = pa.table({f: [getattr(x, f) for x in links] for f in Link.__dataclass_fields__})
+    con.register("_facts_links", table)
+    con.execute("INSERT INTO entity_links SELECT * FROM _facts_links")
+    con.execute("UPDATE mentions SET entity_id = l.entity_id FROM _facts_links l "
+                "WHERE mentions.article_id = l.article_id AND mentions.article_entity_id = l.article_entity_id")
+    con.unregister("_facts_links")
+
+
+def _insert_entities(con: duckdb.DuckDBPyConnection, where: str = "", params: list | None = None) -> None:
+    """One row per corpus entity from its mentions (all of them, or those `where` selects). Its
+    name and type are the commonest among the mentions of its own name, else among all; ties go
+    to the greater value, so the row does not depend on the order the mentions were stored in."""
+    con.execute(f"""
         INSERT INTO entities (entity_id, name, type, aliases, n_mentions, n_articles)
+        WITH m AS (SELECT entity_id, article_entity_id = entity_id AS own, entity_name, entity_type, text, article_id
+                   FROM mentions {where}),
+             names AS (SELECT entity_id, entity_name AS v, count(*) FILTER (WHERE own) AS o, count(*) AS n
+                       FROM m GROUP BY ALL),
+             types AS (SELECT entity_id, entity_type AS v, count(*) FILTER (WHERE own) AS o, count(*) AS n
+                       FROM m GROUP BY ALL)
         SELECT entity_id,
-               coalesce(mode(entity_name) FILTER (WHERE article_entity_id = entity_id), mode(entity_name)),
-               coalesce(mode(entity_type) FILTER (WHERE article_entity_id = entity_id), mode(entity_type)),
-               list_sort(list_distinct(list(regexp_replace(text, '[''’]s?$', '')))),
-               count(*),
-               count(DISTINCT article_id)
-        FROM mentions GROUP BY entity_id
-    """)
+               (SELECT arg_max(v, {{'o': o, 'n': n, 'v': v}}) FROM names WHERE names.entity_id = agg.entity_id),
+               (SELECT arg_max(v, {{'o': o, 'n': n, 'v': v}}) FROM types WHERE types.entity_id = agg.entity_id),
+               aliases, n_mentions, n_articles
+        FROM (SELECT entity_id,
+                     list_sort(list_distinct(list(regexp_replace(text, '[''’]s?$', '')))) AS aliases,
+                     count(*) AS n_mentions,
+                     count(DISTINCT article_id) AS n_articles
+              FROM m GROUP BY entity_id) agg
+    """, params or [])

@@ -123,12 +123,14 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
     only, params = ("", []) if articles is None else (" AND {}.article_id IN (SELECT unnest(?))", [list(articles)])
     rows = con.execute("""
         SELECT q.quantity_id, q.article_id,
-               (SELECT any_value(m.entity_id) FROM mentions m WHERE m.article_entity_id = q.subject_entity_id),
+               coalesce((SELECT min(m.entity_id) FROM mentions m  -- linked in this article
+                         WHERE m.article_id = q.article_id AND m.article_entity_id = q.subject_entity_id),
+                        q.subject_entity_id),
                coalesce(q.measure, ''), q.value, q.low, q.high, q.unit, q.unit_family, q.qualifier, q.time_scope,
                q.text, q.start_char, q.end_char, year(a.published), q.sentence, q.scale
         FROM quantities q JOIN articles a USING (article_id)
         WHERE true""" + only.format("q") + """
-        ORDER BY q.article_id, q.start_char""", params).fetchall()
+        ORDER BY q.article_id, q.start_char, q.quantity_id""", params).fetchall()
     items = [Item(r[0], r[1], "quantity", r[2], r[3], r[4], r[5], r[6],
                   syn.get(r[7].lower(), r[7]) if r[7] and r[8] == "count" else r[7], r[8], r[9] or "exact", r[10],
                   r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
@@ -143,7 +145,7 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
     for r in con.execute("""
         SELECT e.event_id, e.article_id, e.trigger, e.actors, e.date, e.start_date, e.end_date, e.text,
                e.start_char, e.end_char, coalesce(e.date_stated, false), e.theme
-        FROM events e WHERE true""" + only.format("e") + """ ORDER BY e.article_id, e.start_char""", params).fetchall():
+        FROM events e WHERE true""" + only.format("e") + """ ORDER BY e.article_id, e.start_char, e.event_id""", params).fetchall():
         # the actors' corpus-level entities, as linked across articles
         actors = frozenset(x for a in json.loads(r[3] or "[]") for x in corpus_ids.get((r[1], a["id"]), ()))
         items.append(Item(r[0], r[1], "event", None, r[2], None, None, None, None, None, "exact", r[4], r[7],

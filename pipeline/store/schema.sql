@@ -1,4 +1,4 @@
--- schema_version: 4
+-- schema_version: 5
 -- The one DDL of the facts database, applied idempotently on every connect.
 -- No PRIMARY KEY/UNIQUE constraints: ids are content hashes deduplicated in
 -- Python, and DuckDB's WAL replay has failed on delete+reinsert of an indexed
@@ -228,6 +228,17 @@ CREATE TABLE IF NOT EXISTS reconcile_articles (
 CREATE TABLE IF NOT EXISTS story_postings (
     feature VARCHAR,
     article_id VARCHAR
+);
+
+-- The name index cross-article linking keeps (pipeline/reconcile/entity_index.py), so a batch
+-- redoes only the link decisions its names can change: per article entity, its keys (kind
+-- 'key'), the keys it is a longer form of ('long') and its spelling block ('sp', with the key).
+CREATE TABLE IF NOT EXISTS link_keys (
+    article_id VARCHAR,
+    article_entity_id VARCHAR,
+    kind VARCHAR,
+    value VARCHAR,
+    key VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS ingest_errors (

@@ -1,0 +1,132 @@
+"""The stored name index that tells which link decisions a batch of articles can change.
+
+Cross-article linking (entities.py) decides, per article, whether an article entity joins
+another name. That decision reads only: the article's cast; the entity's candidates (names it
+is a short form, alias or acronym of) with everything stored about them (their votes, their
+articles' casts); and spelling roots, which depend on the names a few letters away. So when a
+batch adds or removes articles, the decisions that can change are those of
+
+- the entities the batch's articles name (T),
+- the entities that have one of them as a candidate (their candidate's context changed),
+- the entities within spelling distance of T (a change of size reorders who joins whom), and
+  those that have one of these as a candidate (the target's root may move).
+
+`link_keys` holds, per (article, article entity), the keys that find these relations by lookup:
+`key` (the entity's own keys, one per name the article gives it), `long` (the keys it is a
+longer form of: its token suffixes, its head before "of", its initials, its surfaces' keys) and
+`sp` (its spelling block, with the key). The relations found are a superset of those the
+linker uses (group and place rules are left to it), which only costs a few extra decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pyarrow as pa
+from rapidfuzz.distance import Levenshtein
+
+from ..config import LinkSettings
+from ..names import entity_key
+
+_OF_HEAD = " of "
+
+
+def key_rows(article_id: str, entity: str, names: Iterable[str], texts: Iterable[str],
+             settings: LinkSettings) -> set[tuple[str, str, str, str, str]]:
+    """(article, entity, kind, value, key) rows for one article entity."""
+    from .entities import _initials  # the linker's own rule, so the index agrees with it
+
+    out = set()
+    keys = {k for k in (entity_key(n) for n in names) if k}
+    for k in keys:
+        out.add((article_id, entity, "key", k, k))
+        toks = k.split()
+        for i in range(1, len(toks)):
+            out.add((article_id, entity, "long", " ".join(toks[i:]), k))
+        if _OF_HEAD in k:
+            out.add((article_id, entity, "long", k.split(_OF_HEAD, 1)[0], k))
+        if len(k) >= settings.spelling_min_chars:
+            out.add((article_id, entity, "sp", f"{len(toks)}:{k[:2]}", k))
+    for n in names:
+        ini = _initials(n)
+        if ini:
+            out.add((article_id, entity, "long", ini.casefold(), ini.casefold()))
+    for t in texts:
+        k = entity_key(t)
+        if k:
+            out.add((article_id, entity, "long", k, k))
+    return out
+
+
+def index_articles(con: duckdb.DuckDBPyConnection, articles: list[str], settings: LinkSettings) -> None:
+    """Add the key rows of these articles (read from `mentions`)."""
+    if not articles:
+        return
+    got: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+    for aid, ent, name, text in con.execute(
+            "SELECT DISTINCT article_id, article_entity_id, entity_name, text FROM mentions "
+            "WHERE article_id IN (SELECT unnest(?))", [articles]).fetchall():
+        names, texts = got.setdefault((aid, ent), (set(), set()))
+        names.add(name or "")
+        texts.add(text or "")
+    rows = sorted({r for (aid, ent), (names, texts) in got.items()
+                   for r in key_rows(aid, ent, names, texts, settings)})
+    if not rows:
+        return
+    cols = ("article_id", "article_entity_id", "kind", "value", "key")
+    con.register("_facts_link_keys", pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}))
+    con.execute("INSERT INTO link_keys SELECT * FROM _facts_link_keys")
+    con.unregister("_facts_link_keys")
+
+
+def shorts_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str]:
+    """Entities that have one of these as a candidate (their key is a longer form's key)."""
+    return _ids(con, """
+        SELECT DISTINCT s.article_entity_id FROM link_keys s
+        WHERE s.kind = 'key' AND s.value IN (
+            SELECT value FROM link_keys WHERE kind = 'long' AND article_entity_id IN (SELECT unnest(?)))""",
+                entities)
+
+
+def candidates_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str]:
+    """Entities one of these may join (they are a longer form of its key)."""
+    return _ids(con, """
+        SELECT DISTINCT c.article_entity_id FROM link_keys c
+        WHERE c.kind = 'long' AND c.value IN (
+            SELECT value FROM link_keys WHERE kind = 'key' AND article_entity_id IN (SELECT unnest(?)))""",
+                entities)
+
+
+def spelling_neighbours(con: duckdb.DuckDBPyConnection, entities: set[str], settings: LinkSettings) -> set[str]:
+    """Every entity connected to one of these by a chain of names at most `max_spelling_edits`
+    apart in one spelling block: the linker's root choice for any of them reads only these."""
+    if not entities:
+        return set()
+    rows = con.execute("""
+        SELECT DISTINCT value, article_entity_id, key FROM link_keys
+        WHERE kind = 'sp' AND value IN (
+            SELECT value FROM link_keys WHERE kind = 'sp' AND article_entity_id IN (SELECT unnest(?)))""",
+                       [sorted(entities)]).fetchall()
+    blocks: dict[str, list[tuple[str, str]]] = {}
+    for block, ent, key in rows:
+        blocks.setdefault(block, []).append((ent, key))
+    out: set[str] = set()
+    edits = settings.max_spelling_edits
+    for members in blocks.values():
+        reached = {e for e, _ in members if e in entities}
+        frontier = [k for e, k in members if e in reached]
+        while frontier:  # breadth-first over keys within `edits` of a reached key
+            k = frontier.pop()
+            for e, other in members:
+                if e not in reached and Levenshtein.distance(k, other, score_cutoff=edits) <= edits:
+                    reached.add(e)
+                    frontier.extend(o for x, o in members if x == e)
+        out |= reached
+    return out
+
+
+def _ids(con: duckdb.DuckDBPyConnection, sql: str, entities: set[str]) -> set[str]:
+    if not entities:
+        return set()
+    return {r[0] for r in con.execute(sql, [sorted(entities)]).fetchall()}
