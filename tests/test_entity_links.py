@@ -58,3 +58,19 @@ def test_each_link_says_how_and_how_sure(db):
     rows = db.execute("SELECT method, shared, confidence FROM entity_links").fetchall()
     assert rows and {m for m, _, _ in rows} <= {"alias", "short_form", "acronym", "spelling"}
     assert all(s >= 1 and 0 < c <= 1 for _, s, c in rows)
+
+
+@pytest.mark.parametrize("edits", [1, 2])
+def test_near_keys_finds_what_comparing_every_pair_finds(edits):
+    """The deletion-neighbourhood lookup that keeps spelling blocks linear misses no near pair."""
+    from rapidfuzz.distance import Levenshtein
+
+    from pipeline.reconcile.entities import near_keys
+
+    keys = ["duncan raite", "duncan rait", "duncan raitt", "duncan wait", "dunkan rait", "ingrid solberg",
+            "ingrid solbergg", "ingrid solbreg", "ingird solberg", "halvorsen biotech", "halvorsen biotek",
+            "duncan raite"]
+    brute = [[j for j in range(len(keys)) if j != i and Levenshtein.distance(keys[i], keys[j]) <= edits]
+             for i in range(len(keys))]
+    assert near_keys(keys, edits) == brute
+    assert any(brute)  # pairs to find, not an empty answer

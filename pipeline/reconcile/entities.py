@@ -103,7 +103,8 @@ class _Entities:
 def _spelling_roots(ents: _Entities, settings: LinkSettings) -> dict[str, str]:
     """Long names one or two letters apart, same kind and word count: the rarer joins the commoner.
 
-    Blocked by (kind, word count, first two letters), so only near names are compared.
+    Blocked by (kind, word count, first two letters); inside a block, only names that share a
+    deletion variant (near_keys) are compared, so a block of n names costs about n, not n².
     """
     blocks: dict[tuple, list[str]] = defaultdict(list)
     for e, k in ents.key.items():
@@ -112,13 +113,41 @@ def _spelling_roots(ents: _Entities, settings: LinkSettings) -> dict[str, str]:
     root: dict[str, str] = {}
     for members in blocks.values():
         members.sort(key=lambda e: (-ents.size[e], ents.key[e]))
+        near = near_keys([ents.key[e] for e in members], settings.max_spelling_edits)
         for i, e in enumerate(members):
-            for big in members[:i]:
-                if ents.key[big] != ents.key[e] and big not in root and Levenshtein.distance(
-                        ents.key[big], ents.key[e], score_cutoff=settings.max_spelling_edits) <= settings.max_spelling_edits:
+            for j in near[i]:  # ascending: the commonest near name first
+                if j >= i:
+                    break
+                big = members[j]
+                if ents.key[big] != ents.key[e] and big not in root:
                     root[e] = big
                     break
     return root
+
+
+def near_keys(keys: list[str], edits: int) -> list[list[int]]:
+    """For each key, the positions of the keys at most `edits` edits from it, ascending.
+
+    Two strings within k edits share a string left after at most k deletions from each
+    (SymSpell's deletion neighbourhood), so only keys sharing one are compared."""
+    variants: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        for v in _deletions(k, edits):
+            variants[v].append(i)
+    out: list[list[int]] = []
+    for i, k in enumerate(keys):
+        cands = {j for v in _deletions(k, edits) for j in variants[v] if j != i}
+        out.append(sorted(j for j in cands
+                          if Levenshtein.distance(k, keys[j], score_cutoff=edits) <= edits))
+    return out
+
+
+def _deletions(key: str, edits: int) -> set[str]:
+    found, frontier = {key}, {key}
+    for _ in range(edits):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
 
 
 def _surname_form(short: str, long: str) -> bool:

@@ -24,7 +24,6 @@ from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
-from rapidfuzz.distance import Levenshtein
 
 from ..config import LinkSettings
 from ..names import entity_key
@@ -35,7 +34,7 @@ _OF_HEAD = " of "
 def key_rows(article_id: str, entity: str, names: Iterable[str], texts: Iterable[str],
              settings: LinkSettings) -> set[tuple[str, str, str, str, str]]:
     """(article, entity, kind, value, key) rows for one article entity."""
-    from .entities import _initials  # the linker's own rule, so the index agrees with it
+    from .entities import _initials  # the linker's own rule, so the index agrees with it (lazy: it imports us)
 
     out = set()
     keys = {k for k in (entity_key(n) for n in names) if k}
@@ -101,6 +100,8 @@ def candidates_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str
 def spelling_neighbours(con: duckdb.DuckDBPyConnection, entities: set[str], settings: LinkSettings) -> set[str]:
     """Every entity connected to one of these by a chain of names at most `max_spelling_edits`
     apart in one spelling block: the linker's root choice for any of them reads only these."""
+    from .entities import near_keys
+
     if not entities:
         return set()
     rows = con.execute("""
@@ -112,16 +113,18 @@ def spelling_neighbours(con: duckdb.DuckDBPyConnection, entities: set[str], sett
     for block, ent, key in rows:
         blocks.setdefault(block, []).append((ent, key))
     out: set[str] = set()
-    edits = settings.max_spelling_edits
     for members in blocks.values():
+        near = near_keys([k for _, k in members], settings.max_spelling_edits)
         reached = {e for e, _ in members if e in entities}
-        frontier = [k for e, k in members if e in reached]
-        while frontier:  # breadth-first over keys within `edits` of a reached key
-            k = frontier.pop()
-            for e, other in members:
-                if e not in reached and Levenshtein.distance(k, other, score_cutoff=edits) <= edits:
-                    reached.add(e)
-                    frontier.extend(o for x, o in members if x == e)
+        frontier = [i for i, (e, _) in enumerate(members) if e in reached]
+        seen = set(frontier)
+        while frontier:  # breadth-first over keys within `max_spelling_edits` of a reached key
+            for j in near[frontier.pop()]:
+                if j not in seen:
+                    seen.add(j)
+                    frontier.append(j)
+                    reached.add(members[j][0])
+        reached |= {members[i][0] for i in seen}
         out |= reached
     return out
 
