@@ -65,7 +65,7 @@ def test_near_keys_finds_what_comparing_every_pair_finds(edits):
     """The deletion-neighbourhood lookup that keeps spelling blocks linear misses no near pair."""
     from rapidfuzz.distance import Levenshtein
 
-    from pipeline.reconcile.entities import near_keys
+    from pipeline.reconcile.spelling import near_keys
 
     keys = ["duncan raite", "duncan rait", "duncan raitt", "duncan wait", "dunkan rait", "ingrid solberg",
             "ingrid solbergg", "ingrid solbreg", "ingird solberg", "halvorsen biotech", "halvorsen biotek",

@@ -32,6 +32,7 @@ from ..config import LinkSettings
 from ..names import entity_key, person_key
 from ..store.store import transaction
 from . import entity_index
+from .spelling import near_keys
 
 
 @dataclass(frozen=True)
@@ -123,31 +124,6 @@ def _spelling_roots(ents: _Entities, settings: LinkSettings) -> dict[str, str]:
                     root[e] = big
                     break
     return root
-
-
-def near_keys(keys: list[str], edits: int) -> list[list[int]]:
-    """For each key, the positions of the keys at most `edits` edits from it, ascending.
-
-    Two strings within k edits share a string left after at most k deletions from each
-    (SymSpell's deletion neighbourhood), so only keys sharing one are compared."""
-    variants: dict[str, list[int]] = defaultdict(list)
-    for i, k in enumerate(keys):
-        for v in _deletions(k, edits):
-            variants[v].append(i)
-    out: list[list[int]] = []
-    for i, k in enumerate(keys):
-        cands = {j for v in _deletions(k, edits) for j in variants[v] if j != i}
-        out.append(sorted(j for j in cands
-                          if Levenshtein.distance(k, keys[j], score_cutoff=edits) <= edits))
-    return out
-
-
-def _deletions(key: str, edits: int) -> set[str]:
-    found, frontier = {key}, {key}
-    for _ in range(edits):
-        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
-        found |= frontier
-    return found
 
 
 def _surname_form(short: str, long: str) -> bool:

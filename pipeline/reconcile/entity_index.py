@@ -14,7 +14,7 @@ batch adds or removes articles, the decisions that can change are those of
 `link_keys` holds, per (article, article entity), the keys that find these relations by lookup:
 `key` (the entity's own keys, one per name the article gives it), `long` (the keys it is a
 longer form of: its token suffixes, its head before "of", its initials, its surfaces' keys) and
-`sp` (its spelling block, with the key). The relations found are a superset of those the
+`sp` (its spelling block and length, with the key). The relations found are a superset of those the
 linker uses (group and place rules are left to it), which only costs a few extra decisions.
 """
 
@@ -24,6 +24,8 @@ from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from ..config import LinkSettings
 from ..names import entity_key
@@ -45,8 +47,8 @@ def key_rows(article_id: str, entity: str, names: Iterable[str], texts: Iterable
             out.add((article_id, entity, "long", " ".join(toks[i:]), k))
         if _OF_HEAD in k:
             out.add((article_id, entity, "long", k.split(_OF_HEAD, 1)[0], k))
-        if len(k) >= settings.spelling_min_chars:
-            out.add((article_id, entity, "sp", f"{len(toks)}:{k[:2]}", k))
+        if len(k) >= settings.spelling_min_chars:  # the linker's block, cut by length
+            out.add((article_id, entity, "sp", f"{len(toks)}:{k[:2]}:{len(k)}", k))
     for n in names:
         ini = _initials(n)
         if ini:
@@ -69,12 +71,11 @@ def index_articles(con: duckdb.DuckDBPyConnection, articles: list[str], settings
         names, texts = got.setdefault((aid, ent), (set(), set()))
         names.add(name or "")
         texts.add(text or "")
-    rows = sorted({r for (aid, ent), (names, texts) in got.items()
-                   for r in key_rows(aid, ent, names, texts, settings)})
+    rows = [r for (aid, ent), (names, texts) in got.items() for r in key_rows(aid, ent, names, texts, settings)]
     if not rows:
         return
     cols = ("article_id", "article_entity_id", "kind", "value", "key")
-    con.register("_facts_link_keys", pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}))
+    con.register("_facts_link_keys", pa.table(dict(zip(cols, map(list, zip(*rows))))))
     con.execute("INSERT INTO link_keys SELECT * FROM _facts_link_keys")
     con.unregister("_facts_link_keys")
 
@@ -99,34 +100,28 @@ def candidates_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str
 
 def spelling_neighbours(con: duckdb.DuckDBPyConnection, entities: set[str], settings: LinkSettings) -> set[str]:
     """Every entity connected to one of these by a chain of names at most `max_spelling_edits`
-    apart in one spelling block: the linker's root choice for any of them reads only these."""
-    from .entities import near_keys
-
-    if not entities:
-        return set()
-    rows = con.execute("""
-        SELECT DISTINCT value, article_entity_id, key FROM link_keys
-        WHERE kind = 'sp' AND value IN (
-            SELECT value FROM link_keys WHERE kind = 'sp' AND article_entity_id IN (SELECT unnest(?)))""",
-                       [sorted(entities)]).fetchall()
-    blocks: dict[str, list[tuple[str, str]]] = {}
-    for block, ent, key in rows:
-        blocks.setdefault(block, []).append((ent, key))
-    out: set[str] = set()
-    for members in blocks.values():
-        near = near_keys([k for _, k in members], settings.max_spelling_edits)
-        reached = {e for e, _ in members if e in entities}
-        frontier = [i for i, (e, _) in enumerate(members) if e in reached]
-        seen = set(frontier)
-        while frontier:  # breadth-first over keys within `max_spelling_edits` of a reached key
-            for j in near[frontier.pop()]:
-                if j not in seen:
-                    seen.add(j)
-                    frontier.append(j)
-                    reached.add(members[j][0])
-        reached |= {members[i][0] for i in seen}
-        out |= reached
-    return out
+    apart in one spelling block: the linker's root choice for any of them reads only these.
+    A name is compared only with the names of its block whose length is within that many."""
+    edits = settings.max_spelling_edits
+    reached, frontier = set(entities), set(entities)
+    while frontier:
+        mine = con.execute("SELECT DISTINCT value, key FROM link_keys WHERE kind = 'sp' "
+                           "AND article_entity_id IN (SELECT unnest(?))", [sorted(frontier)]).fetchall()
+        wanted = {f"{v.rsplit(':', 1)[0]}:{n}" for v, k in mine for n in range(len(k) - edits, len(k) + edits + 1)}
+        block: dict[str, list[tuple[str, str]]] = {}
+        for value, ent, key in con.execute(
+                "SELECT DISTINCT value, article_entity_id, key FROM link_keys WHERE kind = 'sp' "
+                "AND value IN (SELECT unnest(?))", [sorted(wanted)]).fetchall():
+            block.setdefault(value.rsplit(":", 1)[0], []).append((ent, key))
+        frontier = set()
+        for value, key in mine:
+            members = block.get(value.rsplit(":", 1)[0], [])
+            for _, _, i in process.extract(key, [m[1] for m in members], scorer=Levenshtein.distance,
+                                           score_cutoff=edits, limit=None):
+                if members[i][0] not in reached:
+                    frontier.add(members[i][0])
+        reached |= frontier
+    return reached
 
 
 def _ids(con: duckdb.DuckDBPyConnection, sql: str, entities: set[str]) -> set[str]:
