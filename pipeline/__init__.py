@@ -1,3 +1,55 @@
-"""facts: raw articles in, a queryable DuckDB table of facts out."""
+"""facts: raw articles in, a queryable DuckDB table of facts out.
+
+The public surface (documented in the README's "Python" section; kept stable):
+
+- `extract(text_or_html, ...)` -> Document, `extract_many(items, ...)` -> iterator of Document
+- `run(paths, db=..., ...)` -> RunSummary
+- `open(db)` -> Database: `.sql()`, `.frame()`, `.arrow()`, `.stats()`, `.reconcile()`,
+  `.export()`, `.report()`
+- exceptions in `pipeline.errors`, all subclasses of `PipelineError`
+
+They load on first use (PEP 562), so a worker process or the CLI's start-up does not pull in
+pandas and the reconciler. `pipeline.extract` is the function: the extraction stage, a
+subpackage of the same name, is imported by name (`from pipeline.extract import build_nlp`,
+`importlib.import_module("pipeline.extract")`) and never shadows it.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+__all__ = ["Database", "Document", "PipelineError", "RunSummary", "extract", "extract_many", "open", "run",
+           "__version__"]
+
+_FROM = {"Database": "api", "Document": "api", "extract": "api", "extract_many": "api", "open": "api",
+         "run": "api", "RunSummary": "runner", "PipelineError": "errors"}
+
+if TYPE_CHECKING:
+    from .api import Database, Document, extract, extract_many, open, run  # noqa: F401,A004
+    from .errors import PipelineError  # noqa: F401
+    from .runner import RunSummary  # noqa: F401
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_FROM[name]}", __name__), name)
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """Importing a subpackage sets it as an attribute of its parent; for `extract` that would
+    replace the public function with the stage package, so that one assignment is skipped."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _FROM and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -10,7 +10,7 @@ from typing import Iterator
 
 import click
 
-from .config import Settings, load_settings, resolve_workers
+from .config import Settings, load_settings
 from .errors import PipelineError
 
 DEFAULT_DB = "outputs/facts.duckdb"
@@ -77,8 +77,9 @@ def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int |
     Example:
       facts run corpus/ more/articles.jsonl --db outputs/facts.duckdb
     """
+    from . import api
     from .progress import reporter
-    from .runner import count_inputs, run_batch
+    from .runner import count_inputs
     from .ingest import discover
 
     settings = _settings(config_file)
@@ -87,19 +88,18 @@ def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int |
         raise click.UsageError("no PATHS given and no corpus/ folder here")
     if ray_address and engine != "ray":
         raise click.UsageError("--ray-address needs --engine ray")
-    n_workers = 0 if engine == "ray" and ray_address and workers is None else resolve_workers(settings, workers)
     total = count_inputs(discover(targets, settings.ingest))
     with errors_as_messages(), reporter(total) as note:
         try:
-            summary = run_batch(targets, db, settings, workers=n_workers, force=force, progress=note,
-                                engine=engine, ray_address=ray_address)
+            summary = api.run(targets, db, workers=workers, config=settings, progress=note, force=force,
+                              engine=engine, ray_address=ray_address)
         except KeyboardInterrupt:
             click.echo("\nInterrupted: the articles written so far are stored; run again to finish.", err=True)
             sys.exit(130)
     click.echo(f"{summary.new} new, {summary.unchanged} unchanged, {summary.replaced} replaced, "
                f"{summary.rejected} rejected{f', {summary.failed} FAILED' if summary.failed else ''} "
                f"articles in {summary.seconds:.1f}s "
-               f"({n_workers or 'cluster'} worker{'s' if n_workers != 1 else ''}"
+               f"({summary.workers or 'cluster'} worker{'s' if summary.workers != 1 else ''}"
                f"{' on ray' if engine == 'ray' else ''}) -> {db}")
     written = {k: v for k, v in sorted(summary.rows.items()) if v}
     if written:
@@ -168,14 +168,15 @@ def query(sql: str | None, db: str, sql_file, fmt: str) -> None:
     Example:
       facts query "SELECT name, type, n_articles FROM entities ORDER BY n_articles DESC LIMIT 10"
     """
-    from .query import format_frame, run_query
+    from . import api
+    from .query import format_frame
 
     if sql_file is not None:
         sql = sql_file.read()
     if not sql or not sql.strip():
         raise click.UsageError("give SQL as an argument or with --file")
     with errors_as_messages():
-        frame = run_query(db, sql)
+        frame = api.open(db).sql(sql)
     click.echo(format_frame(frame, fmt), nl=False)
 
 
@@ -194,11 +195,11 @@ def export(table: str, fmt: str, out_dir: str, overwrite: bool, db: str, config_
     Example:
       facts export --table all --format parquet --out outputs/export
     """
-    from .export import export_tables
+    from . import api
 
     settings = _settings(config_file)
     with errors_as_messages():
-        written = export_tables(db, table, fmt, out_dir, settings, overwrite=overwrite)
+        written = api.open(db, config=settings).export(out_dir, table=table, format=fmt, overwrite=overwrite)
     for t, path, n in written:
         click.echo(f"{t}: {n} rows -> {path}")
 
@@ -215,25 +216,11 @@ def reconcile(db: str, config_file: str | None, full: bool) -> None:
     fx_rates.csv) to apply them to every stored article; it redoes cross-article
     entity links too ([link] settings changes are applied by any run by themselves).
     """
-    from .reconcile import link_entities
-    from .reconcile import reconcile as rebuild
-    from .runlock import run_lock
-    from .store import store
+    from . import api
 
     settings = _settings(config_file)
-    if not Path(db).exists():
-        raise click.ClickException(f"{db}: no such database (create it with `facts run`)")
-    with errors_as_messages(), run_lock(db):
-        con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
-        try:
-            if full:
-                link_entities(con, settings.link, full=True)
-            counts = rebuild(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml",
-                             settings=settings, full=full)
-            store.mark_reconciled(con)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+    with errors_as_messages():
+        counts = api.open(db, config=settings).reconcile(full=full)
     changed = counts.pop("settings_changed", 0)
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
     if changed:
@@ -245,10 +232,10 @@ def reconcile(db: str, config_file: str | None, full: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def stats(db: str, as_json: bool) -> None:
     """Counts per table, articles per outlet, date range and top entities."""
-    from .stats import corpus_stats
+    from . import api
 
     with errors_as_messages():
-        s = corpus_stats(db)
+        s = api.open(db).stats()
     if as_json:
         click.echo(json.dumps(s, ensure_ascii=False, indent=2, default=str))
         return
@@ -281,10 +268,10 @@ def report(db: str, out_path: str) -> None:
     Example:
       facts report --out outputs/report.html
     """
-    from .report import write_report
+    from . import api
 
     with errors_as_messages():
-        written = write_report(db, out_path)
+        written = api.open(db).report(out_path)
     click.echo(str(written))
 
 

@@ -42,8 +42,11 @@ class Extractor:
         self.nlp = build_nlp(settings)
         self.extract_articles = extract_articles
 
-    def process(self, docs: list[Item]) -> list[Result]:
-        """Results in input order; rejections and failures in the input pass through in place."""
+    def process(self, docs: list[Item], *, raw: bool | None = None, published: str | None = None) -> list[Result]:
+        """Results in input order; rejections and failures in the input pass through in place.
+        `raw` and `published` override the extractor's own for these documents."""
+        raw = self.raw if raw is None else raw
+        published = published or self.published
         results: list[Result | None] = [None] * len(docs)
         ready: list[tuple[int, Article]] = []
         for i, doc in enumerate(docs):
@@ -51,7 +54,7 @@ class Extractor:
                 results[i] = doc
                 continue
             try:
-                art = self.normalize(doc, raw=self.raw, published=self.published)
+                art = self.normalize(doc, raw=raw, published=published)
             except Exception as exc:  # a bug: this article fails, the others go on
                 results[i] = failure(doc.path, doc.line, "normalize_failed", exc)
                 continue

@@ -48,3 +48,12 @@ class InputRejected(PipelineError):
         self.code = code
         self.path = path
         self.line = line
+
+
+class ExtractionFailed(PipelineError):
+    """An input the code failed on: a bug in facts, not a problem with the input (the
+    traceback is kept to report it)."""
+
+    def __init__(self, message: str, traceback: str = ""):
+        super().__init__(message)
+        self.traceback = traceback

@@ -50,6 +50,7 @@ class RunSummary:
     status: str = "running"
     reconciled: int = 0  # articles whose regions reconciliation redid
     settings_changed: bool = False  # the stored facts were built with other matching settings
+    workers: int = 0  # extraction processes used (0: a Ray cluster's)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -5,6 +5,7 @@ The bug is injected by wrapping one of facts' own functions (real spaCy, real Du
 
 from __future__ import annotations
 
+import importlib
 import json
 
 import duckdb
@@ -21,7 +22,8 @@ MARKER = "Zorblax"  # the article the injected bug fails on
 
 @pytest.fixture
 def buggy_extraction(monkeypatch):
-    real = pipeline.extract.extract_articles
+    stage = importlib.import_module("pipeline.extract")  # the stage package; pipeline.extract is the API call
+    real = stage.extract_articles
 
     def extract_articles(nlp, articles, settings, *args, **kwargs):
         articles = list(articles)
@@ -29,7 +31,7 @@ def buggy_extraction(monkeypatch):
             raise RuntimeError("injected bug")
         return real(nlp, articles, settings, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.extract, "extract_articles", extract_articles)
+    monkeypatch.setattr(stage, "extract_articles", extract_articles)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ...config import DEFAULT_CONFIG_DIR
 from ...records import Article, Entity, Quantity, content_id
 from ..doctext import doc_text
 from .candidates import Cand, Ctx, find_candidates, widen
@@ -60,7 +61,8 @@ def _record(c: Cand, ctx: Ctx) -> dict:
 class QuantityComponent:
     def __init__(self, nlp: Language, name: str, lexicon_path: str):
         self.name = name
-        self.finder = QuantityFinder(load_lexicon(lexicon_path))
+        # no path: the lexicon shipped in config/ (a component added to a user's own nlp)
+        self.finder = QuantityFinder(load_lexicon(lexicon_path or DEFAULT_CONFIG_DIR / "units.toml"))
         if not Doc.has_extension("facts_quantities"):
             Doc.set_extension("facts_quantities", default=None)
 

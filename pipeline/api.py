@@ -1,0 +1,259 @@
+"""The public Python surface: what `facts` does, as calls that return records and DataFrames.
+
+    import pipeline
+    doc = pipeline.extract("Huawei shipped 700,000 Ascend chips in 2025.", published="2026-03-01")
+    pipeline.run("corpus", db="outputs/facts.duckdb")
+    facts = pipeline.open("outputs/facts.duckdb").frame("v_facts")
+
+Every `facts` command is one of these calls plus printing. Problems the user can fix raise the
+library's own exceptions (pipeline.errors), with the message the CLI prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from .config import Settings, load_settings, resolve_workers
+from .errors import DatabaseMissing, ExtractionFailed, InputRejected, QueryError
+from .records import Article, ArticleExtraction, ArticleFailed, IngestError, Processed
+from .runner import RunSummary
+
+DEFAULT_DB = "outputs/facts.duckdb"
+Config = Settings | str | os.PathLike | None
+
+_EXTRACTORS: dict[str, Any] = {}  # settings -> Extractor: the model loads once per process
+
+
+@dataclass(frozen=True)
+class Document:
+    """One extracted document: the article (clean text, metadata) and what was found in it."""
+
+    processed: Processed = field(repr=False)
+
+    @property
+    def article(self) -> Article:
+        return self.processed.article
+
+    @property
+    def extraction(self) -> ArticleExtraction:
+        return self.processed.extraction
+
+    @property
+    def entities(self):
+        return self.extraction.entities
+
+    @property
+    def quantities(self):
+        return self.extraction.quantities
+
+    @property
+    def times(self):
+        return self.extraction.times
+
+    @property
+    def events(self):
+        return self.extraction.events
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object `facts inspect` prints for this document, as json.loads reads it
+        (lists, not the records' tuples)."""
+        from .inspector import to_json
+
+        return json.loads(json.dumps(to_json(self.processed), ensure_ascii=False))
+
+    def __repr__(self) -> str:
+        a = self.article
+        return (f"Document({a.title or a.article_id!r}, {len(self.entities)} entities, "
+                f"{len(self.quantities)} quantities, {len(self.times)} times, {len(self.events)} events)")
+
+
+def settings_from(config: Config = None) -> Settings:
+    """Settings as given, or config/pipeline.toml with this TOML file on top (None: defaults)."""
+    return config if isinstance(config, Settings) else load_settings(config)
+
+
+def extract(text_or_html: str | bytes, *, published: str | date | None = None, format: str | None = None,
+            raw: bool = False, config: Config = None) -> Document:
+    """Extract one document (plain text, HTML or one JSON object; `format` guessed when None).
+
+    `published` (YYYY-MM-DD) anchors relative times when the text has no date of its own;
+    `raw` keeps the whole text (no boilerplate removal). Raises InputRejected for an input
+    that cannot be used, ExtractionFailed for a bug in facts."""
+    docs = list(extract_many([text_or_html], published=published, format=format, raw=raw, config=config))
+    if len(docs) != 1:
+        raise InputRejected("many_documents", f"<input> holds {len(docs)} documents: use extract_many()")
+    return docs[0]
+
+
+def extract_many(items: Iterable[str | bytes], *, published: str | date | None = None, format: str | None = None,
+                 raw: bool = False, config: Config = None, on_error: str = "raise") -> Iterator[Document]:
+    """Extract a stream of texts, in order, the model loaded once and fed in batches.
+
+    A JSON-lines item gives one Document per record. A bad item raises (on_error="raise") or
+    is left out (on_error="skip"); the message names the item by position ("<input 3>")."""
+    from .engine import Extractor
+    from .ingest import documents_from_bytes
+    from .inspector import sniff_format
+
+    if on_error not in ("raise", "skip"):
+        raise ValueError("on_error is 'raise' or 'skip'")
+    settings = settings_from(config)
+    key = json.dumps(settings.to_dict(), sort_keys=True, default=str)
+    extractor = _EXTRACTORS.get(key)
+    if extractor is None:
+        extractor = _EXTRACTORS[key] = Extractor(settings)
+    day = published.isoformat() if isinstance(published, date) else published
+
+    def docs():
+        for i, item in enumerate(items, start=1):
+            data = item.encode("utf-8") if isinstance(item, str) else bytes(item)
+            yield from documents_from_bytes(data, f"<input {i}>", format or sniff_format(data), settings.ingest)
+
+    stream = docs()
+    while chunk := list(islice(stream, max(1, settings.run.batch_size))):
+        for result in extractor.process(chunk, raw=raw, published=day):
+            if isinstance(result, Processed):
+                yield Document(result)
+            elif on_error == "raise":
+                raise as_exception(result)
+
+
+def as_exception(result: IngestError | ArticleFailed) -> InputRejected | ExtractionFailed:
+    """A rejected input or a failed one (a bug) as the library's exception."""
+    if isinstance(result, ArticleFailed):
+        return ExtractionFailed(result.message, result.traceback)
+    return InputRejected(result.error, result.message, result.path, result.line)
+
+
+def run(paths: str | os.PathLike | Iterable[str | os.PathLike] = "corpus", db: str | os.PathLike = DEFAULT_DB, *,
+        workers: int | None = None, config: Config = None, progress: Callable[[str, str], None] | None = None,
+        force: bool = False, engine: str = "local", ray_address: str | None = None) -> RunSummary:
+    """Process files and folders into the database, as `facts run` does; returns its summary.
+
+    Bad inputs do not raise: they are in `summary.errors` (and ingest_errors). `progress` is
+    called with (where, status) per document; `workers` None takes [run] workers (0: one per
+    core)."""
+    from .runner import run_batch
+
+    settings = settings_from(config)
+    targets = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    n = 0 if engine == "ray" and ray_address and workers is None else resolve_workers(settings, workers)
+    summary = run_batch(targets, db, settings, workers=n, force=force, progress=progress, engine=engine,
+                        ray_address=ray_address)
+    summary.workers = n
+    return summary
+
+
+def open(db: str | os.PathLike = DEFAULT_DB, *, config: Config = None) -> Database:  # noqa: A001
+    """A handle on a database `run` made: read it as DataFrames, reconcile, export, report."""
+    return Database(db, config=config)
+
+
+class Database:
+    """A facts database. Reads go through a read-only connection opened per call (so a
+    `facts run` elsewhere is never blocked for long); only `reconcile` writes."""
+
+    def __init__(self, path: str | os.PathLike, *, config: Config = None):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise DatabaseMissing(f"{self.path}: no such database (create it with `facts run`)")
+        self.settings = settings_from(config)
+
+    def __repr__(self) -> str:
+        return f"Database({str(self.path)!r})"
+
+    def sql(self, query: str) -> pd.DataFrame | None:
+        """Run SQL read-only (no other files or databases); a DataFrame, or None for no result."""
+        from .query import run_query
+
+        return run_query(self.path, query)
+
+    def tables(self) -> list[str]:
+        """The tables and views, tables first."""
+        from .store import store
+
+        con = store.connect(self.path, read_only=True)
+        try:
+            return store.table_names(con)
+        finally:
+            con.close()
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """A whole table or view ('v_facts', 'entities', ...) as a DataFrame."""
+        return self.sql(f'SELECT * FROM "{self._known(name)}"')
+
+    def arrow(self, name_or_query: str) -> pa.Table:
+        """A table or view, or the result of a query, as an Arrow table."""
+        from .query import _refuse_outside_statements
+        from .store import store
+
+        query = name_or_query
+        if name_or_query in self.tables():
+            query = f'SELECT * FROM "{name_or_query}"'
+        con = store.connect(self.path, read_only=True, sandbox=True)
+        try:
+            _refuse_outside_statements(con, query)
+            try:
+                return con.sql(query).to_arrow_table()
+            except Exception as exc:  # duckdb.Error: one line, as `facts query` prints it
+                raise QueryError(str(exc).splitlines()[0]) from None
+        finally:
+            con.close()
+
+    def stats(self) -> dict[str, Any]:
+        """What `facts stats --json` prints: counts, outlets, dates, top entities, last run."""
+        from .stats import corpus_stats
+
+        return corpus_stats(self.path)
+
+    def reconcile(self, *, full: bool = False) -> dict[str, int]:
+        """Bring facts, stories, conflicts and links up to date (only the regions changed articles
+        touch; `full` rebuilds everything and relinks entities). Returns row counts, with
+        `reconciled_articles` and `settings_changed` (1 when the matching settings differ from
+        those the stored facts were built with)."""
+        from .reconcile import link_entities, reconcile
+        from .runlock import run_lock
+        from .store import store
+
+        s = self.settings
+        with run_lock(str(self.path)):
+            con = store.connect(self.path, wait_seconds=s.run.lock_wait_seconds)
+            try:
+                if full:
+                    link_entities(con, s.link, full=True)
+                counts = reconcile(con, s.config_dir / "fx_rates.csv", s.config_dir / "units.toml", settings=s,
+                                   full=full)
+                store.mark_reconciled(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+        return counts
+
+    def export(self, out_dir: str | os.PathLike, *, table: str = "all", format: str = "parquet",
+               overwrite: bool = False) -> list[tuple[str, Path, int]]:
+        """Write tables as Parquet, CSV or JSON lines (one file each); (table, path, rows) each."""
+        from .export import export_tables
+
+        return export_tables(self.path, table, format, out_dir, self.settings, overwrite=overwrite)
+
+    def report(self, out: str | os.PathLike = "outputs/report.html") -> Path:
+        """Write the self-contained HTML report; returns its path."""
+        from .report import write_report
+
+        return write_report(self.path, out)
+
+    def _known(self, name: str) -> str:
+        names = self.tables()
+        if name not in names:
+            raise QueryError(f"{self.path} has no table or view {name!r} (it has: {', '.join(names)})")
+        return name

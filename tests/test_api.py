@@ -1,0 +1,41 @@
+"""The public Python calls beyond the README's examples (real model, real DuckDB files): what
+they raise, and that the CLI commands print what the calls return."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import pipeline
+from conftest import invoke
+from pipeline.errors import InputRejected, QueryError
+
+TWO_RECORDS = (json.dumps({"id": "a", "text": "Moore Threads raised 2 billion yuan in 2025."}) + "\n"
+               + json.dumps({"id": "b", "text": "Biren shipped 10,000 GPUs in March 2026."}) + "\n")
+
+
+def test_extract_refuses_many_documents_and_extract_many_streams_them():
+    with pytest.raises(InputRejected, match="holds 2 documents: use extract_many"):
+        pipeline.extract(TWO_RECORDS, format="jsonl", raw=True)
+    docs = list(pipeline.extract_many([TWO_RECORDS, "Huawei sold 5 million phones."], raw=True))
+    assert [d.article.source_id for d in docs] == ["a", "b", None]
+    assert [q.text for q in docs[1].quantities] == ["10,000 GPUs"]
+
+
+def test_extract_many_raises_on_a_bad_item_by_default_and_skips_it_on_request():
+    items = ["Cambricon's revenue rose 65% in 2025.", b"\x00\x01\x02binary", "SMIC made 30,000 wafers."]
+    with pytest.raises(InputRejected, match="<input 2>"):
+        list(pipeline.extract_many(items))
+    assert len(list(pipeline.extract_many(items, on_error="skip"))) == 2
+
+
+def test_database_reads_match_the_cli(corpus_db):
+    db = pipeline.open(corpus_db)
+    with pytest.raises(QueryError, match="no table or view 'nope'"):
+        db.frame("nope")
+    frame = db.sql("SELECT count(*) AS n FROM facts")
+    assert int(frame["n"][0]) == db.arrow("facts").num_rows == len(db.frame("v_facts")) > 0
+    result = invoke("stats", "--db", corpus_db, "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["counts"] == json.loads(
+        json.dumps(db.stats()["counts"], default=str))
