@@ -109,6 +109,19 @@ def test_an_unchanged_corpus_redoes_nothing(one_go, tmp_path):
     assert result.exit_code == 0 and "reconciled_articles 0" in result.output
 
 
+def test_a_forced_rerun_relinks_and_reconciles_what_it_rewrote(one_go, tmp_path):
+    """`--force` rewrites articles under the same ids: their entity links and facts are redone
+    (not left as the bare rewrite stored them), and the tables are those of one go."""
+    db = tmp_path / "facts.duckdb"
+    first, second = batches(tmp_path / "in", 2)
+    run(db, first, second)
+    output = invoke("run", second, "--db", db, "--workers", "1", "--force").output
+    assert "reconciled: the regions of" in output
+    expected, got = tables(one_go), tables(db)
+    for table in (*TABLES, "mentions"):
+        assert got[table] == expected[table], table
+
+
 def test_changed_matching_settings_are_reported_and_full_applies_them(one_go, tmp_path):
     import shutil
 

@@ -231,15 +231,17 @@ def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings, full: 
     """Bring cross-article links up to date with the stored articles (one transaction); returns
     the number of corpus entities.
 
-    Only the decisions a new or removed article can change are redone (entity_index.py): a
-    batch costs what its names touch, and the links equal those of one pass over every article.
-    `full`, an empty index, or changed [link] settings redo every decision."""
+    Only the decisions a new, rewritten (`--force`: same id, another run) or removed article can
+    change are redone (entity_index.py): a batch costs what its names touch, and the links equal
+    those of one pass over every article. `full`, an empty index, or changed [link] settings redo
+    every decision."""
     fingerprint = repr(sorted(vars(settings).items()))
     stored = con.execute("SELECT value FROM meta WHERE key = 'link_settings'").fetchall()
-    full = full or not stored or stored[0][0] != fingerprint
-    linked = {r[0] for r in con.execute("SELECT DISTINCT article_id FROM link_keys").fetchall()}
-    present = {r[0] for r in con.execute("SELECT DISTINCT article_id FROM mentions").fetchall()}
-    new, gone = sorted(present - linked), sorted(linked - present)
+    linked = dict(con.execute("SELECT article_id, value FROM link_keys WHERE kind = 'run'").fetchall())
+    full = full or not stored or stored[0][0] != fingerprint or not linked
+    present = dict(con.execute("SELECT article_id, run_id FROM articles").fetchall())
+    new = sorted(a for a, run in present.items() if linked.get(a) != run)
+    gone = sorted(a for a, run in linked.items() if present.get(a) != run)
     if not (full or new or gone):
         return con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
     with transaction(con):
@@ -269,16 +271,19 @@ def _rows(con: duckdb.DuckDBPyConnection, entities: set[str] | None = None) -> l
 def _relink(con: duckdb.DuckDBPyConnection, settings: LinkSettings, new: list[str], gone: list[str]) -> None:
     """Redo the decisions the new and gone articles can change, from the rows they read."""
     idx = entity_index
-    touched = {r[0] for r in con.execute(
-        "SELECT DISTINCT article_entity_id FROM link_keys WHERE article_id IN (SELECT unnest(?))", [gone]).fetchall()}
-    idx.index_articles(con, new, settings)  # old and new keys both held while the scope is found
+    touched = {r[0] for r in con.execute(  # what the gone articles named, by the keys they had
+        "SELECT DISTINCT article_entity_id FROM link_keys WHERE article_id IN (SELECT unnest(?)) AND kind <> 'run'",
+        [gone]).fetchall()}
+    spelled = idx.spelling_neighbours(con, touched, settings)
+    redo = touched | spelled | idx.shorts_of(con, touched | spelled)  # relations the old keys made
+    con.execute("DELETE FROM link_keys WHERE article_id IN (SELECT unnest(?))", [gone])
+    idx.index_articles(con, new, settings)
     touched |= {r[0] for r in con.execute(
         "SELECT DISTINCT article_entity_id FROM mentions WHERE article_id IN (SELECT unnest(?))", [new]).fetchall()}
     spelled = idx.spelling_neighbours(con, touched, settings)
-    redo = touched | spelled | idx.shorts_of(con, touched | spelled)
+    redo |= touched | spelled | idx.shorts_of(con, touched | spelled)  # and those the new keys make
     needed = redo | idx.candidates_of(con, redo)
     needed |= idx.spelling_neighbours(con, needed, settings)
-    con.execute("DELETE FROM link_keys WHERE article_id IN (SELECT unnest(?))", [gone])
     links = [x for x in corpus_links(_rows(con, needed), settings) if x.article_entity_id in redo]
     before = {r[0] for r in con.execute(
         "SELECT DISTINCT entity_id FROM entity_links WHERE article_entity_id IN (SELECT unnest(?)) "

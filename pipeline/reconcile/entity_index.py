@@ -14,7 +14,8 @@ batch adds or removes articles, the decisions that can change are those of
 `link_keys` holds, per (article, article entity), the keys that find these relations by lookup:
 `key` (the entity's own keys, one per name the article gives it), `long` (the keys it is a
 longer form of: its token suffixes, its head before "of", its initials, its surfaces' keys) and
-`sp` (its spelling block and length, with the key). The relations found are a superset of those the
+`sp` (its spelling block and length, with the key); and one `run` row per article, the run
+that wrote the version indexed (a `--force` rewrite keeps the id, not the run). The relations found are a superset of those the
 linker uses (group and place rules are left to it), which only costs a few extra decisions.
 """
 
@@ -72,6 +73,8 @@ def index_articles(con: duckdb.DuckDBPyConnection, articles: list[str], settings
         names.add(name or "")
         texts.add(text or "")
     rows = [r for (aid, ent), (names, texts) in got.items() for r in key_rows(aid, ent, names, texts, settings)]
+    rows += con.execute("SELECT article_id, '', 'run', run_id, '' FROM articles "  # which version was indexed
+                        "WHERE article_id IN (SELECT unnest(?))", [articles]).fetchall()
     if not rows:
         return
     cols = ("article_id", "article_entity_id", "kind", "value", "key")

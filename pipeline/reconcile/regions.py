@@ -9,8 +9,9 @@ on its articles only: reconciling region by region, in any batches, gives what o
 
 What a batch touches, from the state kept with the facts (`reconcile_articles`: each article's
 signature and region; `story_postings`: each article's features):
-- its new, replaced or relinked articles (the signature covers the text and the article's
-  corpus entity ids, which cross-article linking may change) and the removed ones;
+- its new, replaced, rewritten or relinked articles (the signature covers the text, the run
+  that wrote the article and its corpus entity ids, which cross-article linking may change)
+  and the removed ones;
 - the articles related to them, and every article of the regions all these were in
   (a region may grow, merge with another or split);
 - the holders of a feature whose count crossed `max_postings` (it starts or stops making pairs).
@@ -28,14 +29,16 @@ from .blocking import UnionFind
 
 
 def signatures(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """article -> hash of its id and of its (article entity -> corpus entity) pairs."""
+    """article -> hash of its id, the run that wrote it (a `--force` rewrite keeps the id but
+    may change its items) and its (article entity -> corpus entity) pairs."""
     return dict(con.execute("""
         SELECT a.article_id,
-               md5(a.article_id || '|' || coalesce(string_agg(m.pair, ',' ORDER BY m.pair), ''))
+               md5(a.article_id || '|' || coalesce(a.run_id, '') || '|'
+                   || coalesce(string_agg(m.pair, ',' ORDER BY m.pair), ''))
         FROM articles a
         LEFT JOIN (SELECT DISTINCT article_id, article_entity_id || '=' || entity_id AS pair FROM mentions) m
                USING (article_id)
-        GROUP BY a.article_id""").fetchall())
+        GROUP BY a.article_id, a.run_id""").fetchall())
 
 
 def stored_state(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str]]:
