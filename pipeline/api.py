@@ -194,7 +194,7 @@ class Database:
 
     def arrow(self, name_or_query: str) -> pa.Table:
         """A table or view, or the result of a query, as an Arrow table."""
-        from .query import _refuse_outside_statements
+        from .query import refuse_outside_statements
         from .store import store
 
         query = name_or_query
@@ -202,7 +202,7 @@ class Database:
             query = f'SELECT * FROM "{name_or_query}"'
         con = store.connect(self.path, read_only=True, sandbox=True)
         try:
-            _refuse_outside_statements(con, query)
+            refuse_outside_statements(con, query)
             try:
                 return con.sql(query).to_arrow_table()
             except Exception as exc:  # duckdb.Error: one line, as `facts query` prints it

@@ -27,13 +27,14 @@ def run_query(db_path: str | Path, sql: str) -> pd.DataFrame | None:
     """Run user SQL read-only, with no access to other files, databases or settings."""
     con = store.connect(db_path, read_only=True, sandbox=True)
     try:
-        _refuse_outside_statements(con, sql)
+        refuse_outside_statements(con, sql)
         return store.run_sql(con, sql)
     finally:
         con.close()
 
 
-def _refuse_outside_statements(con, sql: str) -> None:
+def refuse_outside_statements(con, sql: str) -> None:
+    """Refuse, by parsed statement type, what reaches beyond this database."""
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
