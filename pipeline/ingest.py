@@ -299,6 +299,9 @@ def _too_large(name: str, size: int, limit: int, key: str, what: str = "file", l
 def _read_one(path: Path, settings: IngestSettings) -> Iterator[RawDocument | IngestError]:
     name = shown_name(path)
     fmt = _FORMATS.get(path.suffix.lower())
+    if not os.path.lexists(path):  # a path given by a caller that names nothing (the CLI checks first)
+        yield IngestError(name, "missing", f"{name}: no such file or folder")
+        return
     if fmt is None:
         yield IngestError(name, "unsupported", f"{name}: unsupported file type '{shown_name(path.suffix)}' "
                           f"(expected one of {', '.join(settings.extensions)})")

@@ -39,3 +39,13 @@ def test_database_reads_match_the_cli(corpus_db):
     result = invoke("stats", "--db", corpus_db, "--json")
     assert result.exit_code == 0 and json.loads(result.output)["counts"] == json.loads(
         json.dumps(db.stats()["counts"], default=str))
+
+
+def test_run_records_a_path_that_names_nothing_and_goes_on(tmp_path):
+    good = tmp_path / "a.txt"
+    good.write_text("Biren Technology shipped 10,000 BR100 GPUs to Chinese data centres in March 2026, "
+                    "the company said on Tuesday.\n", encoding="utf-8")
+    summary = pipeline.run([tmp_path / "missing.txt", good], db=tmp_path / "facts.duckdb", workers=1)
+    assert summary.new == 1 and summary.rejected == 1
+    assert summary.errors[0].message.endswith("missing.txt: no such file or folder")
+    assert len(pipeline.open(tmp_path / "facts.duckdb").frame("articles")) == 1
