@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import pyarrow as pa
 
 from .config import Settings, load_settings, resolve_workers
-from .errors import DatabaseMissing, ExtractionFailed, InputRejected, QueryError
+from .errors import DatabaseMissing, ExtractionFailed, InputRejected, PipelineError, QueryError
 from .records import Article, ArticleExtraction, ArticleFailed, IngestError, Processed
 from .runner import RunSummary
 
@@ -95,18 +95,20 @@ def extract(text_or_html: str | bytes, *, published: str | date | None = None, f
     return docs[0]
 
 
-def extract_many(items: Iterable[str | bytes], *, published: str | date | None = None, format: str | None = None,
-                 raw: bool = False, config: Config = None, on_error: str = "raise") -> Iterator[Document]:
-    """Extract a stream of texts, in order, the model loaded once and fed in batches.
+def extract_many(items: Iterable[str | bytes | os.PathLike | BinaryIO], *, published: str | date | None = None,
+                 format: str | None = None, raw: bool = False, config: Config = None,
+                 on_error: str = "raise") -> Iterator[Document | PipelineError]:
+    """Extract a stream of inputs, in order, the model loaded once and fed in batches.
 
-    A JSON-lines item gives one Document per record. A bad item raises (on_error="raise") or
-    is left out (on_error="skip"); the message names the item by position ("<input 3>")."""
+    An item is a text (str or bytes), a file path (read as `facts run` reads it: the format
+    from the extension), or a binary file object (named by its `.name`). A JSON-lines item
+    gives one Document per record. A bad item raises (on_error="raise"), is left out ("skip"),
+    or comes out in its place as the exception ("return", what `facts inspect` prints); the
+    message names the file and line, or the item by position ("<input 3>")."""
     from .engine import Extractor
-    from .ingest import documents_from_bytes
-    from .inspector import sniff_format
 
-    if on_error not in ("raise", "skip"):
-        raise ValueError("on_error is 'raise' or 'skip'")
+    if on_error not in ("raise", "skip", "return"):
+        raise ValueError("on_error is 'raise', 'skip' or 'return'")
     settings = settings_from(config)
     key = json.dumps(settings.to_dict(), sort_keys=True, default=str)
     extractor = _EXTRACTORS.get(key)
@@ -116,8 +118,7 @@ def extract_many(items: Iterable[str | bytes], *, published: str | date | None =
 
     def docs():
         for i, item in enumerate(items, start=1):
-            data = item.encode("utf-8") if isinstance(item, str) else bytes(item)
-            yield from documents_from_bytes(data, f"<input {i}>", format or sniff_format(data), settings.ingest)
+            yield from _documents(item, i, format, settings)
 
     stream = docs()
     while chunk := list(islice(stream, max(1, settings.run.batch_size))):
@@ -126,12 +127,32 @@ def extract_many(items: Iterable[str | bytes], *, published: str | date | None =
                 yield Document(result)
             elif on_error == "raise":
                 raise as_exception(result)
+            elif on_error == "return":
+                yield as_exception(result)
+
+
+def _documents(item, i: int, format: str | None, settings: Settings):
+    """The raw documents (or rejections) of one item of extract_many."""
+    from .failures import read_guarded
+    from .ingest import documents_from_bytes
+    from .inspector import sniff_format
+
+    if isinstance(item, os.PathLike):
+        yield from read_guarded([Path(item)], settings.ingest)
+        return
+    if hasattr(item, "read"):
+        data, name = item.read(), str(getattr(item, "name", "") or f"<input {i}>")
+    else:
+        data, name = (item.encode("utf-8") if isinstance(item, str) else bytes(item)), f"<input {i}>"
+    kind = format or {".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl",
+                      ".txt": "txt"}.get(Path(name).suffix.lower()) or sniff_format(data)
+    yield from documents_from_bytes(data, name, kind, settings.ingest)
 
 
 def as_exception(result: IngestError | ArticleFailed) -> InputRejected | ExtractionFailed:
     """A rejected input or a failed one (a bug) as the library's exception."""
     if isinstance(result, ArticleFailed):
-        return ExtractionFailed(result.message, result.traceback)
+        return ExtractionFailed(result.message, result.traceback, result.error, result.path, result.line)
     return InputRejected(result.error, result.message, result.path, result.line)
 
 

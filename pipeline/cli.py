@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from contextlib import contextmanager
@@ -135,15 +136,21 @@ def inspect(path: str, config_file: str | None, raw: bool, published: str | None
     Prints {"article", "entities", "quantities", "times", "events"}. A .jsonl
     input prints one such object per record, in order, each with the record's id.
     """
-    from .inspector import inspect_input
+    from . import api
+    from .inspector import error_json
 
     settings = _settings(config_file)
     if path != "-" and not Path(path).exists():
         raise click.BadParameter(f"'{path}' does not exist", param_hint="PATH")
-    data = sys.stdin.buffer.read() if path == "-" else None
+    item: io.BytesIO | Path = Path(path)
+    if path == "-":
+        item = io.BytesIO(sys.stdin.buffer.read())
+        item.name = "<stdin>"  # what messages and article.path call it
     failed = bug = False
     with errors_as_messages():
-        for obj in inspect_input(path, settings, stdin_bytes=data, fmt=fmt, raw=raw, published=published):
+        for result in api.extract_many([item], published=published, format=fmt if path == "-" else None, raw=raw,
+                                       config=settings, on_error="return"):
+            obj = result.to_dict() if isinstance(result, api.Document) else error_json(result)
             failed = failed or "error" in obj
             if obj.get("bug"):
                 bug = True

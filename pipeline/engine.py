@@ -35,12 +35,13 @@ class Extractor:
         self.published = published
         # spaCy, lingua and trafilatura load here, in the process that extracts: the writer
         # of a multi-worker run never imports them.
-        from .extract import build_nlp, extract_articles
+        import importlib
+
         from .normalize import Normalizer
 
+        self._stage = importlib.import_module(".extract", __package__)  # looked up per call, not bound once
         self.normalize = Normalizer(settings)
-        self.nlp = build_nlp(settings)
-        self.extract_articles = extract_articles
+        self.nlp = self._stage.build_nlp(settings)
 
     def process(self, docs: list[Item], *, raw: bool | None = None, published: str | None = None) -> list[Result]:
         """Results in input order; rejections and failures in the input pass through in place.
@@ -63,12 +64,12 @@ class Extractor:
                 continue
             ready.append((i, art))
         try:
-            extracted = list(self.extract_articles(self.nlp, [a for _, a in ready], self.settings))
+            extracted = list(self._stage.extract_articles(self.nlp, [a for _, a in ready], self.settings))
         except Exception:
             extracted = []
             for _, art in ready:  # isolate the article that fails
                 try:
-                    extracted.extend(self.extract_articles(self.nlp, [art], self.settings))
+                    extracted.extend(self._stage.extract_articles(self.nlp, [art], self.settings))
                 except Exception as exc:
                     extracted.append(exc)  # type: ignore[arg-type]
         for (i, art), ext in zip(ready, extracted):

@@ -54,6 +54,10 @@ class ExtractionFailed(PipelineError):
     """An input the code failed on: a bug in facts, not a problem with the input (the
     traceback is kept to report it)."""
 
-    def __init__(self, message: str, traceback: str = ""):
+    def __init__(self, message: str, traceback: str = "", code: str = "extract_failed", path: str = "",
+                 line: int | None = None):
         super().__init__(message)
         self.traceback = traceback
+        self.code = code
+        self.path = path
+        self.line = line

@@ -1,4 +1,4 @@
-"""`facts inspect`: ingest + normalize + extract one input, no database.
+"""`facts inspect`'s JSON: one extracted document (api.Document.to_dict) or one error.
 
 contract: one JSON object per document: {"article": {...}, "entities": [...],
 "quantities": [...], "times": [...], "events": [...]}; a .jsonl input gives one
@@ -8,14 +8,10 @@ object per record, in input order, each carrying the record's `id`.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from .config import Settings
-from .engine import process_documents
-from .failures import read_guarded
-from .ingest import documents_from_bytes
-from .records import ArticleFailed, IngestError, Processed
+from .errors import ExtractionFailed, InputRejected
+from .records import Processed
 
 ARTICLE_FIELDS = ("article_id", "source_id", "path", "title", "outlet", "author", "published", "updated",
                   "language", "url", "fmt", "encoding", "n_words", "clean_text")
@@ -34,22 +30,10 @@ def sniff_format(data: bytes) -> str:
     return "txt"
 
 
-def inspect_input(path: str, settings: Settings, *, stdin_bytes: bytes | None = None, fmt: str | None = None,
-                  raw: bool = False, published: str | None = None) -> Iterator[dict[str, Any]]:
-    """Yield one JSON-ready dict per document of the input (errors as {'error': ...})."""
-    if stdin_bytes is not None:
-        kind = fmt or sniff_format(stdin_bytes)
-        docs = documents_from_bytes(stdin_bytes, "<stdin>", kind, settings.ingest)
-    else:
-        docs = read_guarded([Path(path)], settings.ingest)
-    for result in process_documents(docs, settings, workers=1, raw=raw, published=published):
-        yield error_json(result) if isinstance(result, (IngestError, ArticleFailed)) else to_json(result)
-
-
-def error_json(e: IngestError | ArticleFailed) -> dict[str, Any]:
+def error_json(e: InputRejected | ExtractionFailed) -> dict[str, Any]:
     """A rejection, or (with "bug": true and the traceback) an input the code failed on."""
-    out = {"error": e.error, "message": e.message, "path": e.path, "line": e.line}
-    if isinstance(e, ArticleFailed):
+    out = {"error": e.code, "message": str(e), "path": e.path, "line": e.line}
+    if isinstance(e, ExtractionFailed):
         out.update(bug=True, traceback=e.traceback)
     return out
 
