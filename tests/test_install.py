@@ -35,3 +35,13 @@ def test_a_fresh_venv_with_the_bundled_pip_runs_inspect_on_html(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert '"title": "Huawei widens Ascend shipments"' in out.stdout
     assert "Ascend 910C" in out.stdout
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    """pyproject lists packages by hand: a subpackage missing there is missing from a
+    non-editable install (pipeline.reconcile was, and `facts run` failed there)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "pipeline").rglob("__init__.py")}
+    assert found and found <= listed, sorted(found - listed)
