@@ -134,7 +134,7 @@ def extract_many(items: Iterable[str | bytes | os.PathLike | BinaryIO], *, publi
 def _documents(item, i: int, format: str | None, settings: Settings):
     """The raw documents (or rejections) of one item of extract_many."""
     from .failures import read_guarded
-    from .ingest import documents_from_bytes
+    from .ingest import FORMATS, documents_from_bytes
     from .inspector import sniff_format
 
     if isinstance(item, os.PathLike):
@@ -144,8 +144,7 @@ def _documents(item, i: int, format: str | None, settings: Settings):
         data, name = item.read(), str(getattr(item, "name", "") or f"<input {i}>")
     else:
         data, name = (item.encode("utf-8") if isinstance(item, str) else bytes(item)), f"<input {i}>"
-    kind = format or {".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl",
-                      ".txt": "txt"}.get(Path(name).suffix.lower()) or sniff_format(data)
+    kind = format or FORMATS.get(Path(name).suffix.lower()) or sniff_format(data)
     yield from documents_from_bytes(data, name, kind, settings.ingest)
 
 

@@ -49,7 +49,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_BYTE = re.compile("[\udc80-\udcff]")  # an undecodable byte under surrogateescape
 _GOOD_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
-_FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}
 _SAMPLE = 65536  # bytes looked at for NUL bytes and wide (UTF-16/32) encodings
 _SKIP_CHUNK = 1 << 20  # the rest of an over-long line is skipped in pieces this big
 
@@ -298,7 +298,7 @@ def _too_large(name: str, size: int, limit: int, key: str, what: str = "file", l
 
 def _read_one(path: Path, settings: IngestSettings) -> Iterator[RawDocument | IngestError]:
     name = shown_name(path)
-    fmt = _FORMATS.get(path.suffix.lower())
+    fmt = FORMATS.get(path.suffix.lower())
     if not os.path.lexists(path):  # a path given by a caller that names nothing (the CLI checks first)
         yield IngestError(name, "missing", f"{name}: no such file or folder")
         return

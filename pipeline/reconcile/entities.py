@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import duckdb
 import pyarrow as pa
-from rapidfuzz.distance import Levenshtein
 
 from ..config import LinkSettings
 from ..names import entity_key, person_key
@@ -237,17 +236,25 @@ def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings, full: 
     every decision."""
     fingerprint = repr(sorted(vars(settings).items()))
     stored = con.execute("SELECT value FROM meta WHERE key = 'link_settings'").fetchall()
-    linked = dict(con.execute("SELECT article_id, value FROM link_keys WHERE kind = 'run'").fetchall())
-    full = full or not stored or stored[0][0] != fingerprint or not linked
-    present = dict(con.execute("SELECT article_id, run_id FROM articles").fetchall())
-    new = sorted(a for a, run in present.items() if linked.get(a) != run)
-    gone = sorted(a for a, run in linked.items() if present.get(a) != run)
+    indexed = con.execute("SELECT count(*) FROM link_keys WHERE kind = 'run'").fetchall()[0][0]
+    full = full or not stored or stored[0][0] != fingerprint or not indexed
+    # which (article, run) pairs differ between the articles and the index: found in SQL, so a
+    # run that changed nothing does not read every article id into Python
+    new = [r[0] for r in con.execute("""
+        SELECT a.article_id FROM articles a ANTI JOIN link_keys k
+            ON k.kind = 'run' AND k.article_id = a.article_id AND k.value IS NOT DISTINCT FROM a.run_id
+        ORDER BY 1""").fetchall()]
+    gone = [r[0] for r in con.execute("""
+        SELECT k.article_id FROM link_keys k ANTI JOIN articles a
+            ON a.article_id = k.article_id AND a.run_id IS NOT DISTINCT FROM k.value
+        WHERE k.kind = 'run' ORDER BY 1""").fetchall()]
     if not (full or new or gone):
         return con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
     with transaction(con):
         if full:
             con.execute("DELETE FROM link_keys")
-            entity_index.index_articles(con, sorted(present), settings)
+            entity_index.index_articles(
+                con, [r[0] for r in con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()], settings)
             links = corpus_links(_rows(con), settings)
             _apply(con, links)
         else:

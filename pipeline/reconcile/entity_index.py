@@ -15,8 +15,9 @@ batch adds or removes articles, the decisions that can change are those of
 `key` (the entity's own keys, one per name the article gives it), `long` (the keys it is a
 longer form of: its token suffixes, its head before "of", its initials, its surfaces' keys) and
 `sp` (its spelling block and length, with the key); and one `run` row per article, the run
-that wrote the version indexed (a `--force` rewrite keeps the id, not the run). The relations found are a superset of those the
-linker uses (group and place rules are left to it), which only costs a few extra decisions.
+that wrote the version indexed (a `--force` rewrite keeps the id, not the run). The relations
+found are a superset of those the linker uses (group and place rules are left to it), which
+only costs a few extra decisions.
 """
 
 from __future__ import annotations
@@ -85,20 +86,12 @@ def index_articles(con: duckdb.DuckDBPyConnection, articles: list[str], settings
 
 def shorts_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str]:
     """Entities that have one of these as a candidate (their key is a longer form's key)."""
-    return _ids(con, """
-        SELECT DISTINCT s.article_entity_id FROM link_keys s
-        WHERE s.kind = 'key' AND s.value IN (
-            SELECT value FROM link_keys WHERE kind = 'long' AND article_entity_id IN (SELECT unnest(?)))""",
-                entities)
+    return _matching(con, entities, mine="long", theirs="key")
 
 
 def candidates_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str]:
     """Entities one of these may join (they are a longer form of its key)."""
-    return _ids(con, """
-        SELECT DISTINCT c.article_entity_id FROM link_keys c
-        WHERE c.kind = 'long' AND c.value IN (
-            SELECT value FROM link_keys WHERE kind = 'key' AND article_entity_id IN (SELECT unnest(?)))""",
-                entities)
+    return _matching(con, entities, mine="key", theirs="long")
 
 
 def spelling_neighbours(con: duckdb.DuckDBPyConnection, entities: set[str], settings: LinkSettings) -> set[str]:
@@ -127,7 +120,12 @@ def spelling_neighbours(con: duckdb.DuckDBPyConnection, entities: set[str], sett
     return reached
 
 
-def _ids(con: duckdb.DuckDBPyConnection, sql: str, entities: set[str]) -> set[str]:
+def _matching(con: duckdb.DuckDBPyConnection, entities: set[str], mine: str, theirs: str) -> set[str]:
+    """Entities whose `theirs` rows hold a value one of these entities' `mine` rows hold."""
     if not entities:
         return set()
-    return {r[0] for r in con.execute(sql, [sorted(entities)]).fetchall()}
+    return {r[0] for r in con.execute("""
+        SELECT DISTINCT article_entity_id FROM link_keys
+        WHERE kind = ? AND value IN (SELECT value FROM link_keys
+                                     WHERE kind = ? AND article_entity_id IN (SELECT unnest(?)))""",
+        [theirs, mine, sorted(entities)]).fetchall()}

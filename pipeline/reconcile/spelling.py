@@ -2,8 +2,7 @@
 
 Two strings within k edits (Levenshtein) share a string left after at most k deletions from
 each (SymSpell's deletion neighbourhood). So names are compared only when they share such a
-variant: the linker's spelling blocks cost about their size, not its square, and the name index
-stores the variants so a batch finds its names' neighbours by lookup.
+variant: the linker's spelling blocks cost about their size, not its square.
 """
 
 from __future__ import annotations
