@@ -25,23 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reconcile_scale import REWRITE, base_db  # noqa: E402
+from reconcile_scale import articles_per_topic, base_db, insert_topics  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
 from pipeline.reconcile import link_entities, reconcile  # noqa: E402
 from pipeline.store import store  # noqa: E402
-
-
-def add_topics(con, base: Path, first: int, last: int) -> int:
-    """Insert topics first..last-1 of the base rows; returns the number of articles added."""
-    con.execute(f"ATTACH '{base}' AS base (READ_ONLY)")
-    for table, cols in REWRITE.items():
-        names = [r[0] for r in con.execute(f"DESCRIBE base.{table}").fetchall()]
-        select = ", ".join(f"{cols[c]} AS {c}" if c in cols else c for c in names)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT {select} "
-                    f"FROM base.{table}, (SELECT range AS t FROM range({first}, {last}))")
-    per_topic = con.execute("SELECT count(*) FROM base.articles").fetchall()[0][0]
-    con.execute("DETACH base")
-    return per_topic * (last - first)
 
 
 def timed(fn) -> tuple[float, dict]:
@@ -62,14 +49,12 @@ def main() -> None:
         base = base_db(Path(tmp), args.corpus_db)
         db = Path(tmp) / "bench.duckdb"
         con = store.connect(db)
-        con.execute(f"ATTACH '{base}' AS b0 (READ_ONLY)")
-        per_topic = con.execute("SELECT count(*) FROM b0.articles").fetchall()[0][0]
-        con.execute("DETACH b0")
+        per_topic = articles_per_topic(con, base)
         topics, extra = max(1, round(args.base / per_topic)), max(1, round(args.add / per_topic))
-        n_base = add_topics(con, base, 0, topics)
+        n_base = insert_topics(con, base, 0, topics)
         link_entities(con, settings.link, full=True)
         first_full, _ = timed(lambda: reconcile(con, fx, units, settings=settings, full=True))
-        n_added = add_topics(con, base, topics, topics + extra)
+        n_added = insert_topics(con, base, topics, topics + extra)
         link_inc, _ = timed(lambda: link_entities(con, settings.link))
         incremental, counts = timed(lambda: reconcile(con, fx, units, settings=settings))
         link_full, _ = timed(lambda: link_entities(con, settings.link, full=True))

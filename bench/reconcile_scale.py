@@ -68,18 +68,34 @@ def base_db(tmp: Path, given: str | None) -> Path:
 def scaled_db(base: Path, out: Path, n_articles: int) -> int:
     """Copy base rows into enough topics for n_articles; returns the number of items."""
     con = store.connect(out)
-    con.execute(f"ATTACH '{base}' AS base (READ_ONLY)")
-    per_topic = con.execute("SELECT count(*) FROM base.articles").fetchall()[0][0]
-    topics = max(1, round(n_articles / per_topic))
-    for table, cols in REWRITE.items():
-        names = [r[0] for r in con.execute(f"DESCRIBE base.{table}").fetchall()]
-        select = ", ".join(f"{cols[c]} AS {c}" if c in cols else c for c in names)
-        con.execute(f"INSERT INTO {table} BY NAME SELECT {select} "
-                    f"FROM base.{table}, (SELECT range AS t FROM range({topics}))")
+    insert_topics(con, base, 0, max(1, round(n_articles / articles_per_topic(con, base))))
     n = con.execute("SELECT (SELECT count(*) FROM quantities) + (SELECT count(*) FROM events)").fetchall()[0][0]
-    con.execute("DETACH base")
     con.close()
     return n
+
+
+def articles_per_topic(con, base: Path) -> int:
+    """Articles in the base database: one topic's worth."""
+    con.execute(f"ATTACH '{base}' AS base (READ_ONLY)")
+    try:
+        return con.execute("SELECT count(*) FROM base.articles").fetchall()[0][0]
+    finally:
+        con.execute("DETACH base")
+
+
+def insert_topics(con, base: Path, first: int, last: int) -> int:
+    """Insert topics first..last-1 of the base rows (each table rewritten by REWRITE); returns
+    the number of articles added."""
+    con.execute(f"ATTACH '{base}' AS base (READ_ONLY)")
+    try:
+        for table, cols in REWRITE.items():
+            names = [r[0] for r in con.execute(f"DESCRIBE base.{table}").fetchall()]
+            select = ", ".join(f"{cols[c]} AS {c}" if c in cols else c for c in names)
+            con.execute(f"INSERT INTO {table} BY NAME SELECT {select} "
+                        f"FROM base.{table}, (SELECT range AS t FROM range({first}, {last}))")
+        return con.execute("SELECT count(*) FROM base.articles").fetchall()[0][0] * (last - first)
+    finally:
+        con.execute("DETACH base")
 
 
 def timed_reconcile(db: Path, fx: Path) -> float:
