@@ -156,6 +156,7 @@ class Quantity:
     time_scope: str | None = None
     measure: str | None = None
     sentence: str | None = None
+    verb: str | None = None  # lemma of the clause's verb ("died", "were injured"): what happened to the counted
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from datetime import date
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from .quantities.filters import counts_plural
 from ..records import Article, Entity, Event, Quantity, TimeExpr, content_id
 from .timex import DEFAULT_PATH, Grammar, Parsed, Resolved, load_grammar, resolve
 from .doctext import doc_text
@@ -64,6 +65,9 @@ class TimeFinder:
             for ent in ents:
                 if ent.start_char <= a < ent.end_char and ent.label_ in ("PRODUCT", "WORK_OF_ART", "LAW", "ORG"):
                     return False
+            tok = doc.char_span(a, b, alignment_mode="expand")
+            if tok is not None and len(tok) == 1 and counts_plural(tok[0]):
+                return False  # "injuring 1956 people": a count
             nxt = text[b:b + 12]
             if re.match(r"^\s*(?:[A-Za-z]+s\b)", nxt) and not re.match(r"^\s*(?:was|is|saw|has|marks|will|brought|became|also|s\b)", nxt):
                 tok = doc.char_span(a, b, alignment_mode="expand")
@@ -258,8 +262,8 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
         times.extend(local)
         for ev in doc._.facts_events or ():
             t = local[ev["time"]]
-            if not t.anchored or t.value is None:
-                continue
+            if t.value is None or not (t.anchored or t.value.startswith("XXXX")):
+                continue  # "Friday" with no dateline stays comparable (XXXX-WXX-5); "recently" does not
             sentence = text[ev["start"]:ev["end"]]
             quote = sentence.strip()  # offsets of the quote itself: a sentence span can end in a line break
             s = ev["start"] + offset + (len(sentence) - len(sentence.lstrip()))

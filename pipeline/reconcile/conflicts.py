@@ -1,11 +1,12 @@
 """Conflicts: the pairs of facts that sources state differently, each with why.
 
-Candidate pairs come from the merge passes (the same statement or event with values or dates
-that cannot both hold); a row is kept only when both sides are in one story, are two facts,
-and no single article states both (two figures side by side in one text are not a
-disagreement). Each row says why: `reason` (value or date), `detail` (a sentence for a
-reader), and the two values in one unit (money in USD by the year it was stated, a
-physical figure in the first side's unit).
+Candidate pairs come from grouping.py (two items of one frame whose values or dates cannot
+both hold); a row is kept only when both sides are in one story, are two facts, and no single
+article states both (two figures side by side in one text are not a disagreement). Each row
+says why: `reason` (value or date), `kind` (contradiction, update: a later report raised a
+count, rounding: apart only past the stated precision), `detail` (a sentence for a reader),
+and the two values in one unit (money in USD by the year it was stated, a physical figure in
+the first side's unit).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ def conflict_rows(candidates: list[tuple[Item, Item, str]], fact_of: dict[str, s
     for src in sources:
         articles_of[src["fact_id"]].add(src["article_id"])
     rows, seen = [], set()
-    for a, b, reason in candidates:
+    for a, b, kind in candidates:
+        reason = "date" if a.kind == "event" else "value"
         if story_of.get(a.article_id) != story_of.get(b.article_id):
             continue  # two happenings (two earthquakes, two trials) may well have other figures
         fa, fb = fact_of[a.id], fact_of[b.id]
@@ -33,7 +35,7 @@ def conflict_rows(candidates: list[tuple[Item, Item, str]], fact_of: dict[str, s
         seen.add(pair)
         value_a, value_b, unit, detail = _compared(a, b, reason, fx)
         rows.append({"conflict_id": content_id("conflict", *pair), "fact_id_a": fa, "fact_id_b": fb,
-                     "reason": reason, "detail": detail, "value_a": value_a, "value_b": value_b,
+                     "reason": reason, "kind": kind, "detail": detail, "value_a": value_a, "value_b": value_b,
                      "compared_unit": unit, "quote_a": a.quote, "quote_b": b.quote})
     return rows
 
@@ -41,8 +43,9 @@ def conflict_rows(candidates: list[tuple[Item, Item, str]], fact_of: dict[str, s
 def _compared(a: Item, b: Item, reason: str, fx: dict) -> tuple[float | None, float | None, str | None, str]:
     if reason == "date":
         what = a.measure or "event"
+        said_a, said_b = a.extra.get("said") or a.scope, b.extra.get("said") or b.scope
         return None, None, None, (f"'{what}' ({a.extra.get('theme') or 'same participants'}) dated "
-                                  f"{a.scope} in one source and {b.scope} in another")
+                                  f"{said_a} ({a.scope}) in one source and {said_b} ({b.scope}) in another")
     va, vb = canonical(a, fx)[0], canonical(b, fx)[0]
     unit = "USD" if a.family == "currency" and va is not None and vb is not None else a.unit
     if unit != "USD":

@@ -34,15 +34,21 @@ from ..store.store import insert_rows, transaction
 from . import regions
 from .blocking import WINDOW, Clusters, blocks_of, first_block, groups_of, neighbours, value_key
 from .conflicts import conflict_rows
-from .items import Item, load_fx, load_items, load_synonyms
+from .items import Item, load_fx, load_items, load_measure_classes, load_synonyms
 from .links import article_components, article_links
-from .rules import (APPROX_TOLERANCE, STORY_SENTENCE_ALIKE, disagree, distinctive, events_alike, half_step,
-                    item_bounds, measure_head, measures_alike, needs_alike_sentences, same_unit, sentences_alike,
-                    unit_says_what, values_compatible, words_compatible)
+from .frames import measure_key
+from .grouping import FactModel, group
+from .rules import (APPROX_TOLERANCE, item_bounds, measure_head, measures_alike, needs_alike_sentences,
+                    sentences_alike, values_compatible)
 from .stories import build_stories, load_features, similarities, stopwords_for
 
 
-RULES_VERSION = 4  # raised when a change to the rules changes what merges: stored facts are then stale
+RULES_VERSION = 5  # raised when a change to the rules changes what merges: stored facts are then stale
+
+
+def _model_path(settings: Settings) -> Path:
+    """The learned fact model of the run's config folder (config/fact_model.toml)."""
+    return Path(settings.config_dir) / "fact_model.toml"
 
 _OUTPUT = ("facts", "fact_sources", "conflicts", "article_links", "stories", "story_articles")
 
@@ -71,7 +77,8 @@ def reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | 
 
 def matching_fingerprint(settings: Settings, fx_path: Path, units_path: Path | None) -> str:
     """What the merging depends on besides the articles: settings, unit and rate tables, rules."""
-    files = [Path(p).read_bytes().decode("utf-8", "replace") for p in (fx_path, units_path) if p and Path(p).exists()]
+    files = [Path(p).read_bytes().decode("utf-8", "replace") for p in (fx_path, units_path, _model_path(settings))
+             if p and Path(p).exists()]
     return content_id("matching", str(RULES_VERSION), repr(settings.stories), *files)
 
 
@@ -108,7 +115,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path |
         sims = similarities(vectors, info, st, df)
         region_of = regions.regions_of(sorted(scope), sims)
         out = _facts(con, scope, region_of, vectors, info, names, sims, load_fx(fx_path), load_synonyms(units_path),
-                     settings)
+                     load_measure_classes(units_path), FactModel.load(_model_path(settings)), settings)
         _write(con, out, scope | gone, full)
         con.execute("DELETE FROM reconcile_articles WHERE article_id IN (SELECT unnest(?))", [list(scope | gone)])
         insert_rows(con, "reconcile_articles", [{"article_id": a, "signature": now[a], "region_id": region_of[a]}
@@ -123,9 +130,10 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path |
 
 
 def _facts(con: duckdb.DuckDBPyConnection, scope: set[str], region_of: dict[str, str], vectors, info, names, sims,
-           fx: dict, synonyms: dict[str, str], settings: Settings) -> dict[str, list[dict]]:
+           fx: dict, synonyms: dict[str, str], classes: dict[str, str], model: FactModel,
+           settings: Settings) -> dict[str, list[dict]]:
     """The reconciled rows of the articles in scope, every comparison within one region."""
-    items = load_items(con, synonyms, sorted(scope))
+    items = load_items(con, synonyms, sorted(scope), classes)
     blocks: dict[tuple, list[Item]] = defaultdict(list)
     by_value: dict[tuple, list[tuple[float, Item]]] = defaultdict(list)
     for it in items:
@@ -135,19 +143,16 @@ def _facts(con: duckdb.DuckDBPyConnection, scope: set[str], region_of: dict[str,
         unit_value = value_key(it, fx)
         if unit_value is not None:
             by_value[(region, unit_value[0])].append((unit_value[1], it))
+    # Shared figures across a region: evidence that two articles restate each other (article
+    # links, and so which sources are independent), found before stories exist. Facts themselves
+    # are grouped afterwards, frame by frame, within stories (grouping.py).
     uf = Clusters(items)
-    conflicts: list[tuple[Item, Item, str]] = []
     for key, members in blocks.items():
         for a, b in neighbours(members, lambda m: (measure_head(m), item_bounds(m, fx)[0][:2], m.article_id)):
             if a.article_id == b.article_id or not measures_alike(a, b):
                 continue  # one article states a figure once; repeats inside it are not sources
-            if values_compatible(a, b, fx):
-                if needs_alike_sentences(a, b) and not sentences_alike(a, b):
-                    continue
+            if values_compatible(a, b, fx) and not (needs_alike_sentences(a, b) and not sentences_alike(a, b)):
                 uf.union(a.id, b.id)
-            elif a.entity_id and a.family == b.family and (same_unit(a, b) or a.family == "currency") \
-                    and measure_head(a) == measure_head(b) and sentences_alike(a, b):
-                conflicts.append((a, b, "value"))  # the same statement, another figure
     for ranked in by_value.values():  # the same figure: the same fact if the two sentences say alike things
         ranked.sort(key=lambda xv: (xv[0], xv[1].article_id))
         for i, (x, a) in enumerate(ranked):
@@ -162,91 +167,31 @@ def _facts(con: duckdb.DuckDBPyConnection, scope: set[str], region_of: dict[str,
     components = article_components(links)
     stories, story_articles = build_stories(sorted(scope), vectors, info, names, sims, settings.stories, components)
     story_of = {r["article_id"]: r["story_id"] for r in story_articles}
-    events: dict[tuple, list[Item]] = defaultdict(list)  # one happening's events: same story, same trigger
-    for it in items:
-        if it.kind == "event":
-            events[(region_of[it.article_id], it.measure)].append(it)
     published = {a: i.published for a, i in info.items()}
-    _story_quantities(items, story_of, uf, fx, conflicts, published)
-    for members in events.values():
-        for a, b in neighbours(members, lambda m: (m.extra["start"] or date.min, m.article_id)):
-            if a.article_id == b.article_id:
-                continue
-            same, clash = events_alike(a, b)
-            if same:
-                uf.union(a.id, b.id)
-            elif clash:
-                conflicts.append((a, b, "date"))
-    groups = groups_of(items, uf)
+    group_of, candidates = group(items, story_of, fx, model, published)
+    members_of: dict[str, list[Item]] = defaultdict(list)
+    for it in items:
+        members_of[group_of[it.id]].append(it)
     fact_of: dict[str, str] = {}
     facts, sources = [], []
-    for members in groups.values():
+    for members in members_of.values():
         rep = min(members, key=lambda m: (m.unit is None, m.article_id, m.start))  # a stated unit over a bare amount
         fid = content_id("fact", rep.kind, first_block(rep), ",".join(sorted(m.id for m in members)[:1]))
         for m in members:
             fact_of[m.id] = fid
         arts = {m.article_id for m in members}
+        stories_of = sorted({story_of.get(a) for a in arts if story_of.get(a)})
         facts.append({
-            "fact_id": fid, "kind": rep.kind, "subject_entity_id": rep.entity_id, "measure": rep.measure or None,
+            "fact_id": fid, "kind": rep.kind, "story_id": stories_of[0] if len(stories_of) == 1 else None,
+            "subject_entity_id": rep.entity_id, "measure": measure_key(rep) or rep.measure or None,
             "value": rep.value, "low": rep.low, "high": rep.high, "unit": rep.unit, "time_scope": rep.scope,
             "n_sources": len(arts), "n_independent_sources": len({components.get(a, a) for a in arts}),
         })
         sources.extend({"fact_id": fid, "article_id": m.article_id, "item_id": m.id, "quote": m.quote,
                         "start_char": m.start, "end_char": m.end} for m in members)
-    conflict_list = conflict_rows(conflicts, fact_of, sources, story_of, fx)
+    conflict_list = conflict_rows(candidates, fact_of, sources, story_of, fx)
     return {"facts": facts, "fact_sources": sources, "conflicts": conflict_list, "article_links": links,
             "stories": stories, "story_articles": story_articles}
-
-
-def _story_quantities(items: list[Item], story_of: dict[str, str], uf: Clusters, fx: dict,
-                      conflicts: list[tuple[Item, Item, str]], published: dict[str, date | None]) -> None:
-    """Figures of one story: one happening, so weaker evidence suffices.
-
-    Compared within (story, unit) by sorted value, each with its next WINDOW (linear). Two
-    figures from two articles with compatible values and one time scope are one fact when
-    both are distinctive as stated (41,212; 6.4; $612 million), or, with no two named
-    subjects, when their measures or sentences agree, or their unit says what was measured
-    and their measure words do not contradict each other. Incompatible values are a conflict when `disagree` says so and the
-    sentences are alike."""
-    by_story: dict[tuple, list[tuple[float, Item]]] = defaultdict(list)
-    for it in items:
-        if it.kind != "quantity":
-            continue
-        uv = value_key(it, fx)
-        if uv is None:
-            continue
-        key = "count" if it.family in (None, "count") else uv[0]  # "6.4 quake", "6.4-magnitude", "6.4"
-        by_story[(story_of.get(it.article_id, it.article_id), key)].append((uv[1], it))
-    for ranked in by_story.values():
-        ranked.sort(key=lambda xv: (xv[0], xv[1].article_id))
-        for i, (x, a) in enumerate(ranked):
-            for y, b in ranked[i + 1:i + 1 + WINDOW]:
-                if a.article_id == b.article_id:
-                    continue
-                same_subject = not (a.entity_id and b.entity_id and a.entity_id != b.entity_id)
-                one_scope = bool(a.scope) != bool(b.scope)  # a scope stated on one side only
-                if (a.scope or "") != (b.scope or "") and not one_scope:
-                    # two years, often one the parse attached to the figure ("the 4.7-kilometre
-                    # bridge, begun in 2019"): one fact only when the figure itself is distinctive
-                    # and said of one subject; never a conflict
-                    if same_subject and a.qualifier == b.qualifier == "exact" and distinctive(a.value) \
-                            and distinctive(b.value) and same_unit(a, b) and values_compatible(a, b, fx):
-                        uf.union_apart(a, b)
-                    continue
-                if (a.unit or "").lower() != (b.unit or "").lower() and a.family in (None, "count"):
-                    # counts of differently named things: one figure only if distinctive as stated
-                    if a.qualifier == b.qualifier == "exact" and distinctive(a.value) and distinctive(b.value) \
-                            and abs(a.value - b.value) <= max(half_step(a.value), half_step(b.value)):
-                        uf.union_apart(a, b)
-                    continue
-                if values_compatible(a, b, fx):
-                    if distinctive(a.value) and distinctive(b.value) \
-                            or same_subject and (measures_alike(a, b) or sentences_alike(a, b)) \
-                            or same_subject and words_compatible(a, b) and unit_says_what(a):
-                        uf.union_apart(a, b)
-                elif same_subject and not one_scope and disagree(a, b, x, y, published) \
-                        and sentences_alike(a, b, STORY_SENTENCE_ALIKE):
-                    conflicts.append((a, b, "value"))
 
 
 def _write(con: duckdb.DuckDBPyConnection, out: dict[str, list[dict]], redone: set[str], full: bool) -> None:

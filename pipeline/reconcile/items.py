@@ -104,6 +104,29 @@ def load_synonyms(path: Path | None) -> dict[str, str]:
     return {word.lower(): name.lower() for name, words in groups.items() for word in [name, *words]}
 
 
+def load_measure_classes(path: Path | None) -> dict[str, str]:
+    """Word (a verb lemma, a measure word or a counted noun, singular) -> its measure class,
+    from [measure_classes] in units.toml."""
+    if path is None or not Path(path).exists():
+        return {}
+    with open(path, "rb") as fh:
+        groups = tomllib.load(fh).get("measure_classes", {})
+    return {word.lower(): name.lower() for name, words in groups.items() for word in [name, *words]}
+
+
+def measure_class(classes: dict[str, str], verb: str | None, *phrases: str | None) -> str | None:
+    """The class of what a figure measures: the clause's verb first ("14 people died"), then
+    the measure words and the counted noun ("the death toll", "14 fatalities")."""
+    if verb and verb in classes:
+        return classes[verb]
+    for phrase in phrases:
+        for w in reversed(re.findall(r"[a-z0-9]+", (phrase or "").lower())):
+            c = classes.get(w) or classes.get(_singular(w))
+            if c:
+                return c
+    return None
+
+
 _singular = lru_cache(maxsize=65536)(singular)  # a corpus repeats its words: each is made singular once
 
 
@@ -113,8 +136,23 @@ def measure_words(m: str | None, synonyms: dict[str, str] | None = None) -> froz
     return frozenset(syn.get(w, w) for w in words)
 
 
+NEAR = 40  # characters each side of a figure whose words say what it is about
+
+
+def near_words(sentence: str | None, surface: str | None, synonyms: dict[str, str] | None = None) -> frozenset[str]:
+    """The words within NEAR characters of the figure in its sentence: its own frame ("were
+    injured", "rose to", "the death toll"), where the whole sentence may be about many things."""
+    if not sentence or not surface:
+        return frozenset()
+    k = sentence.find(surface)
+    if k < 0:
+        return frozenset()
+    return measure_words(sentence[max(0, k - NEAR):k] + " " + sentence[k + len(surface):k + len(surface) + NEAR],
+                         synonyms)
+
+
 def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None = None,
-               articles: list[str] | None = None) -> list[Item]:
+               articles: list[str] | None = None, classes: dict[str, str] | None = None) -> list[Item]:
     """Quantities and dated events (of all articles, or of these) as Items; counted units and
     measure words through the synonyms; physical units with their base unit and factor
     (extra["base"])."""
@@ -127,7 +165,7 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
                          WHERE m.article_id = q.article_id AND m.article_entity_id = q.subject_entity_id),
                         q.subject_entity_id),
                coalesce(q.measure, ''), q.value, q.low, q.high, q.unit, q.unit_family, q.qualifier, q.time_scope,
-               q.text, q.start_char, q.end_char, year(a.published), q.sentence, q.scale
+               q.text, q.start_char, q.end_char, year(a.published), q.sentence, q.scale, q.verb
         FROM quantities q JOIN articles a USING (article_id)
         WHERE true""" + only.format("q") + """
         ORDER BY q.article_id, q.start_char, q.quantity_id""", params).fetchall()
@@ -135,7 +173,8 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
                   syn.get(r[7].lower(), r[7]) if r[7] and r[8] == "count" else r[7], r[8], r[9] or "exact", r[10],
                   r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
                   {"sent": measure_words(r[15], syn), "mw": measure_words(r[3], syn), "scale": r[16],
-                   "base": scales.base(r[7], r[8])})
+                   "base": scales.base(r[7], r[8]), "verb": r[17], "near": near_words(r[15], r[11], syn),
+                   "measure_class": measure_class(classes or {}, r[17], r[3], r[7])})
              for r in rows]
     corpus_ids: dict[tuple[str, str], set[str]] = defaultdict(set)  # one pass, not a subquery per event
     for aid, local, eid in con.execute(
@@ -144,11 +183,15 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
         corpus_ids[(aid, local)].add(eid)
     for r in con.execute("""
         SELECT e.event_id, e.article_id, e.trigger, e.actors, e.date, e.start_date, e.end_date, e.text,
-               e.start_char, e.end_char, coalesce(e.date_stated, false), e.theme
+               e.start_char, e.end_char, coalesce(e.date_stated, false), e.theme,
+               (SELECT min(t.text) FROM times t WHERE t.article_id = e.article_id AND t.value = e.date
+                  AND t.start_char >= e.start_char AND t.end_char <= e.end_char) AS said
         FROM events e WHERE true""" + only.format("e") + """ ORDER BY e.article_id, e.start_char, e.event_id""", params).fetchall():
         # the actors' corpus-level entities, as linked across articles
         actors = frozenset(x for a in json.loads(r[3] or "[]") for x in corpus_ids.get((r[1], a["id"]), ()))
         items.append(Item(r[0], r[1], "event", None, r[2], None, None, None, None, None, "exact", r[4], r[7],
                           r[8], r[9], None, {"actors": actors, "start": r[5], "end": r[6], "stated": r[10],
-                                             "theme": r[11]}))
+                                             "theme": r[11], "said": r[12], "sent": measure_words(r[7], syn),
+                                             "near": near_words(r[7], r[12], syn),
+                                             "measure_class": measure_class(classes or {}, r[2], r[11])}))
     return items

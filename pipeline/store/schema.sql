@@ -1,4 +1,4 @@
--- schema_version: 5
+-- schema_version: 6
 -- The one DDL of the facts database, applied idempotently on every connect.
 -- No PRIMARY KEY/UNIQUE constraints: ids are content hashes deduplicated in
 -- Python, and DuckDB's WAL replay has failed on delete+reinsert of an indexed
@@ -263,6 +263,11 @@ ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS detail VARCHAR;
 ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS value_a DOUBLE;
 ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS value_b DOUBLE;
 ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS compared_unit VARCHAR;
+-- Version 6: facts are frames. A quantity keeps its clause's verb; a fact says its story, and
+-- a conflict its kind (contradiction, update, rounding).
+ALTER TABLE quantities ADD COLUMN IF NOT EXISTS verb VARCHAR;
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS story_id VARCHAR;
+ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS kind VARCHAR;
 
 CREATE OR REPLACE VIEW v_facts AS
 SELECT f.*, e.name AS subject_name, e.type AS subject_type
@@ -276,8 +281,8 @@ WHERE ev.start_date IS NOT NULL
 ORDER BY ev.start_date, ev.end_date, ev.event_id;
 
 CREATE OR REPLACE VIEW v_conflicts AS
-SELECT c.conflict_id, c.reason, c.detail,
-       fa.measure AS measure, ea.name AS subject_name,
+SELECT c.conflict_id, c.reason, c.kind, c.detail, fa.story_id,
+       fa.measure AS measure, ea.name AS subject_name, fa.time_scope,
        fa.value AS value_a, fa.unit AS unit_a, c.quote_a,
        fb.value AS value_b, fb.unit AS unit_b, c.quote_b,
        c.value_a AS compared_a, c.value_b AS compared_b, c.compared_unit,

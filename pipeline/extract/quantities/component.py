@@ -54,7 +54,7 @@ def _record(c: Cand, ctx: Ctx) -> dict:
         "change": c.extra.get("change"), "unit": c.unit, "unit_family": c.unit_family,
         "per_unit": c.per_unit, "scale": c.scale, "subject": subject, "measure": measure,
         "subject_entity": ent, "time_scope": c.extra.get("time_scope"),
-        "sentence": c.extra.get("sentence"),
+        "sentence": c.extra.get("sentence"), "verb": c.extra.get("verb"),
     }
 
 
@@ -96,7 +96,7 @@ def quantities_from_docs(article: Article, docs: list[tuple[Doc, int]], entities
                 raw_start=raw_start, raw_end=raw_end, value=q["value"], low=q["low"], high=q["high"],
                 qualifier=q["qualifier"], change=q["change"], unit=q["unit"], unit_family=q["unit_family"],
                 per_unit=q["per_unit"], scale=q["scale"], subject=q["subject"], subject_entity_id=eid,
-                time_scope=q["time_scope"], measure=q["measure"],
+                time_scope=q["time_scope"], measure=q["measure"], verb=q["verb"],
                 sentence=text[sent[0]:sent[1]].strip() if sent else None,
             ))
     return tuple(out)

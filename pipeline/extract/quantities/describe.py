@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...names import singular as _singular
 from .candidates import Cand, Ctx, token_at
+from .filters import counts_plural
 from .lexicon import Lexicon
 
 INCREASE = {"rise", "grow", "increase", "surge", "jump", "climb", "soar", "gain", "double", "triple",
@@ -78,6 +79,9 @@ def describe(c: Cand, ctx: Ctx, lx: Lexicon) -> Cand:
     ent = _subject_entity(anchor, verb, measure_tok, ctx.ents)
     c.extra["entity"] = (ent.start_char, ent.end_char, ent.text) if ent is not None else None
     c.extra["change"] = _change(anchor)
+    if verb is None:
+        verb = _verb_of(anchor)
+    c.extra["verb"] = verb.lemma_.lower() if verb is not None and verb.pos_ == "VERB" else None
     c.extra["time_scope"] = _time_scope(anchor.sent, c)
     c.extra["sentence"] = (anchor.sent.start_char, anchor.sent.end_char)
     return c
@@ -291,8 +295,8 @@ def _time_scope(sent: Span, c: Cand) -> str | None:
     best = None
     for m in _SCOPE.finditer(sent.text):
         a = sent.start_char + m.start(2)
-        if c.start <= a < c.end:
-            continue
+        if c.start <= a < c.end or counts_plural(token_at(sent.doc, a)):
+            continue  # the figure itself, or another count ("injuring 1956 people")
         part = (m.group(1) or "").lower()
         year = m.group(2)
         val = year
@@ -305,4 +309,14 @@ def _time_scope(sent: Span, c: Cand) -> str | None:
         dist = abs(a - c.start)
         if best is None or dist < best[0]:
             best = (dist, val)
+    if best is not None and "-" in best[1]:
+        return best[1]
+    quarter = _QUARTER.search(sent.text)  # "third-quarter revenue", "in the second quarter"
+    if quarter:
+        n = _ORDINAL_QUARTER[quarter.group(1).lower()]
+        return f"{best[1] if best else 'XXXX'}-Q{n}"
     return best[1] if best else None
+
+
+_ORDINAL_QUARTER = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_QUARTER = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter\b", re.I)

@@ -14,6 +14,13 @@ _REF_WORDS = {"section", "article", "chapter", "figure", "fig", "table", "page",
               "model", "series", "type", "class", "grade", "route", "room", "floor", "line", "episode"}
 _NAME_LABELS = {"PRODUCT", "ORG", "LAW", "WORK_OF_ART", "FAC", "EVENT", "PERSON", "GPE", "NORP"}
 
+def counts_plural(tok) -> bool:
+    """A four-digit number that counts a plural noun with no determiner: "injuring 1956 people",
+    "1900 rescue workers" are counts, not years ("the 2008 elections" stays a year)."""
+    return tok is not None and tok.dep_ == "nummod" and tok.head.i > tok.i and tok.head.tag_ == "NNS" \
+        and not any(ch.dep_ == "det" for ch in tok.head.children)
+
+
 def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
     """False for what a number is not a quantity in: a year, a date, a list number, an id,
     a name ("Boeing 737", "Section 301"), a determiner ("one thing")."""
@@ -24,7 +31,8 @@ def is_quantity(c: Cand, ctx: Ctx, lx: Lexicon, numbers: NumberReader) -> bool:
     if c.kind == "digits":
         digits = re.sub(r"\D", "", raw.replace(",", "").split(".")[0])  # (raw may be "4e14", "2 1/2", "-18")
         yearlike = raw.isdigit() and len(raw) == 4 and 1800 <= int(raw) <= 2100
-        if yearlike and not c.currency and c.scale is None and c.unit_family in (None, "count"):
+        if yearlike and not c.currency and c.scale is None and c.unit_family in (None, "count") \
+                and not counts_plural(tok):
             return False
         if len(digits) >= 7 and "," not in raw and not c.currency and c.unit is None:
             return False  # ids, phone numbers

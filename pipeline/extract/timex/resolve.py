@@ -178,7 +178,7 @@ def _calendar(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
     suffix = _time_suffix(p)
     if month is None and day is None and p.get("weekday") is None:  # "10 p.m.", "noon" alone
         if ctx.anchor is None:
-            return _UNRESOLVED
+            return _underspecified("XXXX-XX-XX", suffix)
         r = _day(ctx.anchor, suffix)
         return r
     if year is None and p.get("yshift") is not None and ctx.anchor is not None:
@@ -198,9 +198,18 @@ def _calendar(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
     wd = p.get("weekday")
     if wd is not None:
         if ctx.anchor is None:
-            return _UNRESOLVED
+            return _underspecified(f"XXXX-WXX-{wd}", suffix)
         return _day(_weekday(wd, ctx), suffix)
     return _UNRESOLVED
+
+
+def _underspecified(value: str, suffix: str) -> Resolved:
+    """A weekday or a clock time with no date to read it against: TimeML's underspecified value
+    ("Friday" is XXXX-WXX-5, "4 p.m." XXXX-XX-XXT16:00), unanchored, with no interval. Two
+    reports that both say "Friday" can still be compared; neither is placed on a timeline."""
+    if not suffix and value.startswith("XXXX-XX-XX"):
+        return _UNRESOLVED
+    return Resolved(value + suffix, None, None, None, False)
 
 
 def _time_suffix(p: Parsed) -> str:

@@ -1,0 +1,231 @@
+"""Facts as frames: the items of one happening grouped into facts, with no chaining, and the
+pairs that state one thing with values that cannot both hold.
+
+Within a story, every two items of two articles in one comparable kind (counts; money; one
+physical dimension; dates) are scored with the learned model (config/fact_model.toml): the
+probability that they state one thing (`frame`, from the evidence of frames.py) and that they
+state one fact (`merge`, the same evidence plus whether the values agree). Items join greedily,
+best pair first, and two groups join only when every pair across them has compatible values,
+no article is on both sides, and their pairs' mean merge probability clears the threshold: a
+fact never holds 24 and 2 million, or 14 dead and 241 injured. Across stories a fact joins
+another only when both state the subject and the time scope and these are equal.
+
+A pair of one frame whose values clash is a conflict candidate; its kind says whether a later
+report raised a count (`update`), the two differ only past their stated precision
+(`rounding`), or they contradict each other (`contradiction`).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from .blocking import value_key
+from .frames import (CLASH_FEATURES, EVENT_FEATURES, QUANTITY_FEATURES, VALUE_FEATURES, clash_features, date_parts,
+                     measure_key, pair_features, value_features, value_relation)
+from .items import Item
+from .rules import canonical
+
+MAX_PARTITION = 400  # items of one story and kind compared pair by pair; beyond, by sorted neighbourhood
+NEIGHBOURS = 60
+
+
+@dataclass(frozen=True)
+class FactModel:
+    """Logistic weights per item kind for `frame` and `merge`, and the thresholds, learned on the
+    ECB+ training topics by tests/learn_fact_model.py."""
+    weights: dict[str, dict[str, float]]
+    merge_threshold: float
+    conflict_threshold: float
+    rounding_tolerance: float
+
+    @classmethod
+    def load(cls, path: Path) -> "FactModel":
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        t = data["thresholds"]
+        weights = {k: v for k, v in data.items() if k != "thresholds" and isinstance(v, dict)}
+        return cls(weights, float(t["merge"]), float(t["conflict"]), float(t["rounding_tolerance"]))
+
+    def probability(self, name: str, features: dict[str, float]) -> float:
+        w = self.weights.get(name, {})
+        z = sum(w.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass
+class Pair:
+    a: Item
+    b: Item
+    features: dict[str, float]
+    compatible: bool
+    clash: bool
+
+
+def partition_key(it: Item, fx: dict) -> str | None:
+    """Which items can state one thing at all: dates with dates, counts with counts, money with
+    money, lengths with lengths."""
+    if it.kind == "event":
+        return "date" if it.scope else None
+    if it.family in (None, "count"):
+        return "count"
+    uv = value_key(it, fx)
+    return f"{it.family}:{uv[0]}" if uv else None
+
+
+def all_features(p: Pair) -> dict[str, float]:
+    """The merge model's evidence: the frames and whether the values agree."""
+    return {**p.features, **value_features(p.a, p.b, p.compatible)}
+
+
+def conflict_features(p: Pair) -> dict[str, float]:
+    """The conflict model's evidence: the frames and how far apart the values are."""
+    return {**p.features, **clash_features(p.a, p.b)}
+
+
+def candidate_pairs(items: list[Item], story_of: dict[str, str], fx: dict) -> Iterator[Pair]:
+    """Every two items of two articles of one story and one partition (a large partition by
+    sorted neighbourhood on measure and value, so the cost stays linear)."""
+    parts: dict[tuple, list[Item]] = defaultdict(list)
+    for it in items:
+        key = partition_key(it, fx)
+        if key is not None:
+            parts[(story_of.get(it.article_id, it.article_id), key)].append(it)
+    for members in parts.values():
+        if len(members) <= MAX_PARTITION:
+            pairs = ((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        else:
+            members = sorted(members, key=lambda m: (measure_key(m), m.value or 0.0, m.article_id))
+            pairs = ((a, b) for i, a in enumerate(members) for b in members[i + 1:i + 1 + NEIGHBOURS])
+        for a, b in pairs:
+            if a.article_id == b.article_id:
+                continue
+            compatible, clash = value_relation(a, b, fx)
+            clash = clash and not (dateline_read(a) or dateline_read(b))
+            yield Pair(a, b, pair_features(a, b, fx), compatible, clash)
+
+
+def model_name(it: Item, what: str) -> str:
+    return f"{'event' if it.kind == 'event' else 'quantity'}_{what}"
+
+
+def group(items: list[Item], story_of: dict[str, str], fx: dict, model: FactModel,
+          published: dict[str, date | None]) -> tuple[dict[str, str], list[tuple[Item, Item, str]]]:
+    """(item id -> group id, conflict candidates (a, b, kind)) for the items of the stories given."""
+    by_id = {it.id: it for it in items}
+    merge_p: dict[tuple[str, str], float] = {}
+    edges: list[tuple[float, str, str]] = []
+    clashes: list[tuple[float, Pair]] = []
+    for p in candidate_pairs(items, story_of, fx):
+        key = (min(p.a.id, p.b.id), max(p.a.id, p.b.id))
+        if p.compatible:
+            pm = model.probability(model_name(p.a, "merge"), all_features(p))
+            merge_p[key] = pm
+            if pm >= model.merge_threshold:
+                edges.append((pm, key[0], key[1]))
+        elif p.clash:
+            pf = model.probability(model_name(p.a, "conflict"), conflict_features(p))
+            if pf >= model.conflict_threshold:
+                clashes.append((pf, p))
+    groups = _agglomerate(by_id, edges, merge_p, model.merge_threshold, fx)
+    _across_stories(items, groups, story_of, fx)
+    conflicts = [(p.a, p.b, conflict_kind(p.a, p.b, fx, published, model.rounding_tolerance))
+                 for _, p in sorted(clashes, key=lambda x: (-x[0], x[1].a.id, x[1].b.id))]
+    return {it.id: groups.find(it.id) for it in items}, conflicts
+
+
+class _Groups:
+    """Groups of items with their members and articles, joined only as a whole."""
+
+    def __init__(self, by_id: dict[str, Item]) -> None:
+        self.of = {i: i for i in by_id}
+        self.members = {i: [it] for i, it in by_id.items()}
+        self.articles = {i: {it.article_id} for i, it in by_id.items()}
+
+    def find(self, x: str) -> str:
+        return self.of[x]
+
+    def join(self, ra: str, rb: str) -> None:
+        keep, gone = min(ra, rb), max(ra, rb)
+        for m in self.members[gone]:
+            self.of[m.id] = keep
+        self.members[keep].extend(self.members.pop(gone))
+        self.articles[keep] |= self.articles.pop(gone)
+
+
+def _agglomerate(by_id: dict[str, Item], edges: list[tuple[float, str, str]], merge_p: dict[tuple[str, str], float],
+                 threshold: float, fx: dict) -> _Groups:
+    g = _Groups(by_id)
+    for _, x, y in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        ra, rb = g.find(x), g.find(y)
+        if ra == rb or g.articles[ra] & g.articles[rb]:
+            continue
+        cross = [(a, b) for a in g.members[ra] for b in g.members[rb]]
+        scores = [merge_p.get((min(a.id, b.id), max(a.id, b.id))) for a, b in cross]
+        if any(s is None for s in scores):  # a pair whose values cannot both hold, or not comparable
+            continue
+        if sum(scores) / len(scores) >= threshold:
+            g.join(ra, rb)
+    return g
+
+
+def _across_stories(items: list[Item], g: _Groups, story_of: dict[str, str], fx: dict) -> None:
+    """One fact stated in two stories: only when every member states the same subject and time
+    scope, the measure is one, and every pair of values fits."""
+    keyed: dict[tuple, list[str]] = defaultdict(list)
+    for root in sorted(set(g.members)):
+        ms = g.members[root]
+        m0 = ms[0]
+        if m0.kind != "quantity" or not m0.entity_id or not m0.scope:
+            continue
+        if any(m.entity_id != m0.entity_id or m.scope != m0.scope or measure_key(m) != measure_key(m0) for m in ms):
+            continue
+        keyed[(m0.entity_id, m0.scope, measure_key(m0), partition_key(m0, fx))].append(root)
+    for roots in keyed.values():
+        if len({story_of.get(g.members[r][0].article_id) for r in roots}) < 2:
+            continue
+        for r in roots[1:]:
+            ra, rb = g.find(roots[0]), g.find(r)
+            if ra == rb or g.articles[ra] & g.articles[rb]:
+                continue
+            if all(value_relation(a, b, fx)[0] for a in g.members[ra] for b in g.members[rb]):
+                g.join(ra, rb)
+
+
+def dateline_read(it: Item) -> bool:
+    """A date the pipeline resolved against the article's date ("today", "Monday" with a
+    dateline): only as sure as that date, which is often read off the page. It may join a fact
+    but never makes a conflict; a written-out date, or a weekday or clock time left unresolved,
+    may."""
+    return it.kind == "event" and not it.extra.get("stated") and not (it.scope or "").startswith("XXXX")
+
+
+def conflict_kind(a: Item, b: Item, fx: dict, published: dict[str, date | None], rounding: float) -> str:
+    """update: a count a later report raised; rounding: apart by no more than `rounding` of the
+    larger (or two clock times within half an hour); contradiction otherwise."""
+    if a.kind == "event":
+        ca, cb = date_parts(a.scope).get("clock"), date_parts(b.scope).get("clock")
+        if ca is not None and cb is not None and abs(ca - cb) <= 30 and {k for k in date_parts(a.scope)} == {
+                k for k in date_parts(b.scope)}:
+            return "rounding"
+        return "contradiction"
+    x, y = canonical(a, fx)[0], canonical(b, fx)[0]
+    if x is None or y is None:
+        return "contradiction"
+    if a.family in (None, "count"):
+        pa, pb = published.get(a.article_id), published.get(b.article_id)
+        if pa and pb and pa != pb and (x < y) == (pa < pb):
+            return "update"
+    if abs(x - y) <= rounding * max(abs(x), abs(y)):
+        return "rounding"
+    return "contradiction"
+
+
+def feature_names(kind: str, what: str) -> tuple[str, ...]:
+    base = EVENT_FEATURES if kind == "event" else QUANTITY_FEATURES
+    return base + (VALUE_FEATURES if what == "merge" else CLASH_FEATURES)
