@@ -5,15 +5,15 @@ thresholds by leave-one-topic-out, and print the cross-validated pair figures.
 
 DB: the database `../shared/dev/score .venv/bin/facts ecbplus-train --keep DIR` leaves in DIR
 (ecbplus-train.duckdb). Labels come from ../shared/dev/facts/ecbplus_train_facts.jsonl (hand-read
-figures and dates that several reports state): two items state one thing (`frame`) when they sit
-on mentions of one gold fact, one fact (`merge`) when also with one normalised value. An item is
-on a mention as the scorer reads it (raw offsets overlapping the figure); an event by its time
+figures and dates that several reports state): two items are one fact (`merge`) when they sit on
+mentions of one gold fact with one normalised value; two whose values clash are a conflict
+(`conflict`) when they sit on mentions of one gold conflict with two values. An item is on a mention as the scorer reads it (raw offsets overlapping the figure); an event by its time
 expression. Every candidate pair the reconciler would score is a training pair, so the classes
 are weighed as they occur. Logistic regression (L2, Newton steps, numpy) per item kind.
 
 Thresholds: merge at the best F(0.5) of the held-out-topic merge pairs whose two sides are both
-on gold mentions (precision first: a wrong merge hides a disagreement), conflict at the best F(0.5) of held-out clash pairs being
-gold conflicts. Nothing from the dev split is read.
+on gold mentions (precision first: a wrong merge hides a disagreement), conflict at the best
+F(0.5) of held-out clash pairs being gold conflicts. Nothing from the dev split is read.
 """
 
 from __future__ import annotations
@@ -136,20 +136,9 @@ def main() -> None:
             y = np.array([r[yi] for r in rs], dtype=float)
             use = compat if what == "merge" else clash
             held = np.zeros(len(rs))
-            forced = x.copy()  # a clash pair as if its values agreed: would it have been merged?
-            for j, n in enumerate(names):
-                if n == "value_same":
-                    forced[:, j] = 1.0
-            would = np.zeros(len(rs))
             for t in sorted(set(topics)):
                 tr, te = use & (topics != t), topics == t
-                wt = fit(x[tr], y[tr])
-                held[te] = predict(x[te], wt)
-                would[te] = predict(forced[te], wt)
-            if what == "merge":
-                yc = np.array([r[7] for r in rs], dtype=float)
-                wc = best_threshold(would[clash], yc[clash])
-                lines.append(f"{kind}: clash pairs scored as would-merge: threshold {wc[0]} P {wc[1]:.3f} R {wc[2]:.3f}")
+                held[te] = predict(x[te], fit(x[tr], y[tr]))
             w = fit(x[use], y[use])
             out[f"{kind}_{what}"] = {n: round(float(v), 4) for n, v in zip(names, w)}
             if what == "merge":
