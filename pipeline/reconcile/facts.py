@@ -5,25 +5,23 @@ with `full`; every comparison below is between articles of one region, so the re
 depend on how the corpus was split into batches.
 
 The passes, in order (modules of this package):
-1. Items (items.py): stored quantities (with their corpus entity) and dated events.
-2. Blocking (blocking.py): quantities by (region, subject entity, unit family, time scope) and
-   by value; only items in one block are compared, a large block by sorted neighbourhood, so
-   the cost grows with the number of items, not its square.
-3. Same fact (rules.py): measures alike and values compatible once in one unit (currencies
-   to USD by year, config/fx_rates.csv; physical units through pint), at the precision they
-   were stated, with approximations and bounds.
-4. Article links (links.py), then stories (stories.py): the articles on one happening.
-5. Within a story, weaker evidence merges figures; within a region, events with one trigger
-   and nested dates are one event.
-6. Conflicts (conflicts.py): the same statement with values or written-out dates that cannot
-   both hold, within one story, each with why.
+1. Items (items.py): stored quantities (with their corpus entity, clause verb and measure
+   class) and dated events (with the time expression that dates them).
+2. Shared figures across a region (blocking.py, rules.py): the same figure in alike
+   statements; evidence only for article links (links.py: copies, restatements), so that
+   copies count once.
+3. Stories (stories.py): the articles on one happening.
+4. Facts (grouping.py, frames.py): within a story, items joined by a model learned on the
+   ECB+ training topics (config/fact_model.toml), never chaining two values that cannot both
+   hold; across stories only with one stated subject and time scope.
+5. Conflicts (conflicts.py): pairs of one frame whose values or dates cannot both hold, within
+   one story, each with its kind and why.
 """
 
 from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from datetime import date
 from pathlib import Path
 
 import duckdb

@@ -1,15 +1,15 @@
 """Rules: when two items state one fact, and when two facts disagree.
 
 Values are compared in one unit (money in USD by year), with the precision they were stated
-at, approximations and bounds; measures by their words; sentences by word overlap; events by
-trigger, actors and date intervals.
+at, approximations and bounds; measures by their words; sentences by word overlap. Which items
+of one story state one fact, or disagree, is grouping.py's (a learned model over frames.py's
+evidence); these rules also find the shared figures that link restating articles.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import date
 from functools import lru_cache
 
 from .items import Item, measure_words, to_usd
@@ -17,8 +17,6 @@ from .items import Item, measure_words, to_usd
 TOLERANCE = 0.02  # relative difference allowed between two exact values (rounding)
 APPROX_TOLERANCE = 0.12  # when either side says about/nearly/around
 SENTENCE_ALIKE = 0.25  # word Jaccard of two sentences stating the same value
-STORY_SENTENCE_ALIKE = 0.2  # the same, for two figures of one story that disagree
-STORY_CONFLICT_RATIO = 3.0  # two figures of one story further apart than this are not one measure
 
 
 def item_words(it: Item) -> frozenset[str]:
@@ -140,60 +138,6 @@ def bare_amount(it: Item) -> bool:
 def sentences_alike(a: Item, b: Item, threshold: float = SENTENCE_ALIKE) -> bool:
     wa, wb = a.extra.get("sent") or frozenset(), b.extra.get("sent") or frozenset()
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= threshold
-
-
-def events_alike(a: Item, b: Item) -> tuple[bool, bool]:
-    """(same event, conflicting dates) of two events with one trigger in one story.
-
-    Same: one date interval inside the other, and a shared actor (or no actor named on one
-    side: "the bridge opened on March 3"). Conflicting: the same participants (one side's
-    actors within the other's) and the same theme ("won an Emmy in 2005" is not "won a Tony in
-    2004"), and two dates both written out ("March 3" / "March 10") that cannot both hold; a
-    date the pipeline resolved from a dateline ("Friday", "next year") never makes a conflict.
-    """
-    sa, ea, sb, eb = a.extra["start"], a.extra["end"], b.extra["start"], b.extra["end"]
-    if None in (sa, ea, sb, eb):
-        return False, False
-    shared = a.extra["actors"] & b.extra["actors"]
-    inside = (sa <= sb and eb <= ea) or (sb <= sa and ea <= eb)
-    if inside:
-        return bool(shared) or not (a.extra["actors"] and b.extra["actors"]), False
-    disjoint = ea <= sb or eb <= sa
-    one_event = bool(shared) and a.extra["theme"] == b.extra["theme"] and (
-        a.extra["actors"] <= b.extra["actors"] or b.extra["actors"] <= a.extra["actors"])
-    return False, disjoint and one_event and a.extra["stated"] and b.extra["stated"]
-
-
-def disagree(a: Item, b: Item, x: float, y: float, published: dict[str, date | None]) -> bool:
-    """Two figures of one story that a reader would call a disagreement: one measure named
-    beyond the unit itself (a depth, a pre-tax profit, a death toll; not "11 people" against
-    "27 people", nor "5.1 aftershock" against "60 aftershocks"), values within
-    STORY_CONFLICT_RATIO of each other (further apart is another period or scope), and not
-    a running count that a later report raised (a toll of 31, then 46)."""
-    unit_words = measure_words(a.unit) | measure_words(b.unit)
-    shared = (item_words(a) & item_words(b)) - unit_words
-    if not shared or measure_head(a) != measure_head(b):
-        return False
-    lo, hi = sorted((abs(x), abs(y)))
-    if lo == 0 or hi / lo > STORY_CONFLICT_RATIO:
-        return False
-    if a.family in (None, "count") and b.family in (None, "count"):
-        pa, pb = published.get(a.article_id), published.get(b.article_id)
-        if pa and pb and pa != pb and (x < y) == (pa < pb):
-            return False  # the later report has the higher count: an update
-    return True
-
-
-def unit_says_what(it: Item) -> bool:
-    """A unit that says what was measured (money, a length, tonnes, 'stores'), unlike a bare
-    number or a percentage, which any measure of the story may have."""
-    return bool(it.unit) and (it.unit or "").lower() not in ("percent", "%", "percentage point")
-
-
-def words_compatible(a: Item, b: Item) -> bool:
-    """Measure words that do not contradict: one side has none, or they share one."""
-    wa, wb = item_words(a), item_words(b)
-    return not wa or not wb or bool(wa & wb)
 
 
 def distinctive(x: float | None) -> bool:
