@@ -99,6 +99,7 @@ class StorySettings:
     max_days_apart: int = 14
     attach_threshold: float = 0.15
     attach_max_size: int = 2
+    disjoint_names: float = 1.0
 
 
 @dataclass(frozen=True)

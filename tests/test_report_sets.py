@@ -25,14 +25,14 @@ from conftest import invoke
 # earthquakes rs03/rs04 are one story). First measured the same day before them: merge P 0.919
 # R 0.469, no conflict rows, 15 gold sides cut by page cleaning (fixed since).
 # Issue 31 replaced those rules (fit while reading this gold) by a frame model learned on the ECB+
-# training topics (tests/learn_fact_model.py): merge P 0.973 R 0.738, conflicts P 0.500 R 0.133
-# (2 of 15; the two false rows are the twin earthquakes rs03/rs04, which stories join, and a
-# rival's units). Conflict floors lowered to what the learned model does, said here and in the
-# commit: the figures to judge conflicts by are ECB+ dev's (real reports), not this invented set.
+# training topics (tests/learn_fact_model.py): merge P 0.973 R 0.745, conflicts P 0.571 R 0.267
+# (4 of 15; the false rows are the twin earthquakes rs03/rs04, which stories join, and a rival's
+# units). The conflict precision floor is lowered from 1.0 to what the learned model does, said
+# here and in the commit: conflicts are judged on ECB+ dev (real reports), not this invented set.
 MERGE_P_FLOOR = 0.95
-MERGE_R_FLOOR = 0.73
-CONFLICT_R_FLOOR = 0.13
-CONFLICT_P_FLOOR = 0.5
+MERGE_R_FLOOR = 0.74
+CONFLICT_R_FLOOR = 0.26
+CONFLICT_P_FLOOR = 0.55
 STORY_B3_F1_FLOOR = 0.94
 
 MIN_SETS, MIN_MERGE, MIN_DISTINCT, MIN_CONFLICTS = 12, 40, 25, 10

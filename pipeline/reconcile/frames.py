@@ -22,15 +22,18 @@ from .rules import distinctive, item_words, measure_head, values_compatible
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 _WEEKDAY = re.compile(r"-W[X\d]{2}-(\d)")
 _CLOCK = re.compile(r"T(\d{2}):?(\d{2})?")
+_OTHER = re.compile(r"\b(?:other|another|additional|further|more|extra)\b", re.I)  # "two other rifles": another set
 
 QUANTITY_FEATURES = ("bias", "unit_same", "unit_head_same", "unit_none", "measure_jaccard", "measure_head_same",
                      "measure_key_same", "sentence_jaccard", "near_jaccard", "subject_same", "subject_differ",
-                     "scope_same", "scope_differ", "both_exact", "verb_same", "class_same", "class_differ")
+                     "scope_same", "scope_differ", "both_exact", "verb_same", "class_same", "class_differ",
+                     "reported", "other_set")
 EVENT_FEATURES = ("bias", "trigger_same", "theme_same", "theme_differ", "actors_shared", "actors_differ",
                   "sentence_jaccard", "near_jaccard", "both_stated", "form_same", "said_same", "class_same",
-                  "class_differ")
-VALUE_FEATURES = ("value_same", "value_distinctive")
-CLASH_FEATURES = ("log_ratio", "far_apart")
+                  "class_differ", "reported", "other_set")
+VALUE_FEATURES = ("value_same", "value_distinctive", "quote_same", "qualifier_same", "value_clock", "value_day",
+                  "value_weekday", "value_year_only")
+CLASH_FEATURES = ("log_ratio", "far_apart", "both_alone", "one_alone", "agreeing_partner")
 
 
 def jaccard(x: frozenset, y: frozenset) -> float:
@@ -127,7 +130,10 @@ def pair_features(a: Item, b: Item, fx: dict) -> dict[str, float]:
     nj = jaccard(a.extra.get("near") or frozenset(), b.extra.get("near") or frozenset())
     mk = measure_key(a) == measure_key(b) and bool(measure_key(a))
     ca, cb = a.extra.get("measure_class"), b.extra.get("measure_class")
-    classes = {"class_same": float(bool(ca) and ca == cb), "class_differ": float(bool(ca and cb) and ca != cb)}
+    classes = {"class_same": float(bool(ca) and ca == cb), "class_differ": float(bool(ca and cb) and ca != cb),
+               "reported": float("reported" in (ca, cb)),
+               "other_set": float(bool(_OTHER.search(a.quote if a.kind == "quantity" else "")
+                                       or _OTHER.search(b.quote if b.kind == "quantity" else "")))}
     if a.kind == "event":
         aa, ab = a.extra["actors"], b.extra["actors"]
         ta, tb = a.extra.get("theme"), b.extra.get("theme")
@@ -162,11 +168,24 @@ def clash_features(a: Item, b: Item) -> dict[str, float]:
 
 
 def value_features(a: Item, b: Item, compatible: bool) -> dict[str, float]:
+    """How much two agreeing values say: a distinctive figure (41,212; 6.4), the same words
+    ("more than 50 charges" twice), two equal clock times or days, or only a year in common."""
+    f = {"value_same": float(compatible), "quote_same": 0.0, "qualifier_same": float(a.qualifier == b.qualifier),
+         "value_clock": 0.0, "value_day": 0.0, "value_weekday": 0.0, "value_year_only": 0.0}
     if a.kind == "event":
-        distinct = bool(date_parts(a.scope).get("day") or date_parts(a.scope).get("clock"))
+        pa, pb = date_parts(a.scope), date_parts(b.scope)
+        shared = set(pa) & set(pb) if compatible else set()
+        f.update(value_clock=float("clock" in shared), value_day=float("day" in shared),
+                 value_weekday=float("weekday" in shared and "day" not in shared),
+                 value_year_only=float(shared == {"year"}),
+                 quote_same=float(bool(a.extra.get("said")) and (a.extra.get("said") or "").lower()
+                                  == (b.extra.get("said") or "").lower()))
+        distinct = bool(shared & {"day", "clock"})
     else:
         distinct = distinctive(a.value) and distinctive(b.value)
-    return {"value_same": float(compatible), "value_distinctive": float(compatible and distinct)}
+        f["quote_same"] = float(a.quote.strip().lower() == b.quote.strip().lower())
+    f["value_distinctive"] = float(compatible and distinct)
+    return f
 
 
 def sentence_words(text: str | None) -> frozenset[str]:

@@ -27,10 +27,11 @@ from typing import Iterator
 
 from .blocking import value_key
 from .frames import (CLASH_FEATURES, EVENT_FEATURES, QUANTITY_FEATURES, VALUE_FEATURES, clash_features, date_parts,
-                     measure_key, pair_features, value_features, value_relation)
+                     measure_key, pair_features, unit_head, value_features, value_relation)
 from .items import Item
 from .rules import canonical
 
+TOLLS = frozenset({"dead", "injured", "missing", "evacuated", "arrested", "rescued"})  # counts that rise as news comes in
 MAX_PARTITION = 400  # items of one story and kind compared pair by pair; beyond, by sorted neighbourhood
 NEIGHBOURS = 60
 
@@ -65,6 +66,7 @@ class Pair:
     features: dict[str, float]
     compatible: bool
     clash: bool
+    context: dict[str, float]
 
 
 def partition_key(it: Item, fx: dict) -> str | None:
@@ -84,8 +86,29 @@ def all_features(p: Pair) -> dict[str, float]:
 
 
 def conflict_features(p: Pair) -> dict[str, float]:
-    """The conflict model's evidence: the frames and how far apart the values are."""
-    return {**p.features, **clash_features(p.a, p.b)}
+    """The conflict model's evidence: the frames, how far apart the values are, and what else
+    the two articles say of that kind of thing (p.context)."""
+    return {**p.features, **clash_features(p.a, p.b), **p.context}
+
+
+def frame_key(it: Item) -> str:
+    """What an item is a figure of, coarsely: its measure class, else its counted noun or unit,
+    else its measure (for a date, its trigger)."""
+    return it.extra.get("measure_class") or (unit_head(it) if it.kind == "quantity" else "") or measure_key(it)
+
+
+def _context(a: Item, b: Item, peers: dict[str, list[Item]], fx: dict) -> dict[str, float]:
+    """Whether each side is its article's only figure of that kind of thing ("80 injured" in
+    one report, "70 injured" in another: one frame; "20 points" beside "16 points": players),
+    and whether either article also states a figure that agrees with the other side (then the
+    clashing one is about something else)."""
+    ka, kb = frame_key(a), frame_key(b)
+    same_a = [c for c in peers[a.article_id] if c is not a and frame_key(c) == ka]
+    same_b = [c for c in peers[b.article_id] if c is not b and frame_key(c) == kb]
+    partner = any(value_relation(a, c, fx)[0] for c in peers[b.article_id] if c is not b and frame_key(c) == ka) \
+        or any(value_relation(b, c, fx)[0] for c in peers[a.article_id] if c is not a and frame_key(c) == kb)
+    return {"both_alone": float(not same_a and not same_b), "one_alone": float(bool(same_a) != bool(same_b)),
+            "agreeing_partner": float(partner)}
 
 
 def candidate_pairs(items: list[Item], story_of: dict[str, str], fx: dict) -> Iterator[Pair]:
@@ -97,6 +120,9 @@ def candidate_pairs(items: list[Item], story_of: dict[str, str], fx: dict) -> It
         if key is not None:
             parts[(story_of.get(it.article_id, it.article_id), key)].append(it)
     for members in parts.values():
+        peers: dict[str, list[Item]] = defaultdict(list)
+        for m in members:
+            peers[m.article_id].append(m)
         if len(members) <= MAX_PARTITION:
             pairs = ((a, b) for i, a in enumerate(members) for b in members[i + 1:])
         else:
@@ -107,7 +133,8 @@ def candidate_pairs(items: list[Item], story_of: dict[str, str], fx: dict) -> It
                 continue
             compatible, clash = value_relation(a, b, fx)
             clash = clash and not (dateline_read(a) or dateline_read(b))
-            yield Pair(a, b, pair_features(a, b, fx), compatible, clash)
+            yield Pair(a, b, pair_features(a, b, fx), compatible, clash,
+                       _context(a, b, peers, fx) if clash else {})
 
 
 def model_name(it: Item, what: str) -> str:
@@ -206,7 +233,7 @@ def dateline_read(it: Item) -> bool:
 
 
 def conflict_kind(a: Item, b: Item, fx: dict, published: dict[str, date | None], rounding: float) -> str:
-    """update: a count a later report raised; rounding: apart by no more than `rounding` of the
+    """update: a toll or count a later report raised (not a magnitude or an age); rounding: apart by no more than `rounding` of the
     larger (or two clock times within half an hour); contradiction otherwise."""
     if a.kind == "event":
         ca, cb = date_parts(a.scope).get("clock"), date_parts(b.scope).get("clock")
@@ -217,7 +244,8 @@ def conflict_kind(a: Item, b: Item, fx: dict, published: dict[str, date | None],
     x, y = canonical(a, fx)[0], canonical(b, fx)[0]
     if x is None or y is None:
         return "contradiction"
-    if a.family in (None, "count"):
+    cls = a.extra.get("measure_class")
+    if a.family in (None, "count") and (cls in TOLLS or cls is None and a.family == "count"):
         pa, pb = published.get(a.article_id), published.get(b.article_id)
         if pa and pb and pa != pb and (x < y) == (pa < pb):
             return "update"

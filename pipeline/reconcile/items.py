@@ -115,7 +115,8 @@ def load_measure_classes(path: Path | None) -> dict[str, str]:
 
 
 def measure_class(classes: dict[str, str], verb: str | None, *phrases: str | None) -> str | None:
-    """The class of what a figure measures: the clause's verb first ("14 people died"), then
+    """The class of what a figure measures: the clause's verb first ("14 people died"; given
+    for counts only: in "the suspect, 29, was arrested" the verb is not what 29 measures), then
     the measure words and the counted noun ("the death toll", "14 fatalities")."""
     if verb and verb in classes:
         return classes[verb]
@@ -174,7 +175,8 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
                   r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
                   {"sent": measure_words(r[15], syn), "mw": measure_words(r[3], syn), "scale": r[16],
                    "base": scales.base(r[7], r[8]), "verb": r[17], "near": near_words(r[15], r[11], syn),
-                   "measure_class": measure_class(classes or {}, r[17], r[3], r[7])})
+                   "measure_class": measure_class(classes or {}, r[17] if r[8] in (None, "count") else None,
+                                                  r[3], r[7])})
              for r in rows]
     corpus_ids: dict[tuple[str, str], set[str]] = defaultdict(set)  # one pass, not a subquery per event
     for aid, local, eid in con.execute(
