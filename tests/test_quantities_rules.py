@@ -189,3 +189,36 @@ def test_currency_abbreviations_and_rates(nlp, text, surface, value, unit, per_u
     q = one(nlp, text)
     assert (q["text"], q["unit"], q["per_unit"]) == (surface, unit, per_unit)
     assert q["value"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text, surface, value, unit", [
+    ("The house sold for PS450,000 last year.", "PS450,000", 450000, "GBP"),
+    ("The firm earned $US12 million.", "$US12 million", 1.2e7, "USD"),
+    ("Petronas paid RM1.2 billion for it.", "RM1.2 billion", 1.2e9, "MYR"),
+    ("Sony made Y=120 billion in profit.", "Y=120 billion", 1.2e11, "JPY"),
+    ("The fund raised USD10m.", "USD10m", 1e7, "USD"),
+    ("Inflation hit 5pc in May.", "5pc", 5, "percent"),
+    ("It was 12 C in London.", "12 C", 12, "degree Celsius"),
+    ("The engine makes 332 lb-ft of torque.", "332 lb-ft", 332, "pound-foot"),
+])
+def test_currency_and_unit_forms_news_writes(nlp, text, surface, value, unit):
+    q = one(nlp, text)
+    assert (q["text"], q["unit"]) == (surface, unit)
+    assert q["value"] == pytest.approx(value)
+
+
+def test_a_scale_on_one_end_of_a_range_is_the_range_s_only_when_the_other_end_is_short(nlp):
+    q = one(nlp, "Prices ranged from $750,000 to $1.2 million.")
+    assert (q["low"], q["high"]) == (750000, 1.2e6)
+    q = one(nlp, "The deal is worth $2-3 million.")
+    assert (q["low"], q["high"]) == (2e6, 3e6)
+
+
+@pytest.mark.parametrize("text", ["Sony said the PS5 sells well.", "Keep the EUR2 coin.", "Flight MH370 vanished."])
+def test_codes_glued_to_numbers_are_not_sums(nlp, text):
+    assert [q for q in quantities(nlp, text) if q["unit_family"] == "currency"] == []
+
+
+def test_a_model_name_after_a_number_is_not_a_unit(nlp):
+    q = one(nlp, "Sony sold 20 million PS4 consoles.")
+    assert q["unit_family"] == "count" and q["value"] == 2e7  # consoles counted, not petasiemens to the 4th

@@ -247,3 +247,34 @@ def test_a_users_timex_words_are_the_ones_used(tmp_path):
     assert {t.text: t.value for t in res.extraction.times} == {"Hogmanay": "2026-12-31"}
     default = values_of("The town will celebrate on Hogmanay.", "2026-05-08")[0]
     assert "Hogmanay" not in default
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Friday", "XXXX-WXX-5"), ("4 p.m. Friday", "XXXX-WXX-5T16:00"), ("about 10 a.m.", "XXXX-XX-XXT10:00"),
+    ("Nov. 7", "XXXX-11-07"), ("September", "XXXX-09"),
+])
+def test_without_a_dateline_weekdays_days_and_clock_times_stay_comparable(text, value):
+    """TimeML's underspecified values (issue 31): two reports that both say "Friday" can be compared;
+    nothing is placed on a timeline."""
+    r = resolve(parse(text), None)
+    assert (r.value, r.anchored, r.start_date) == (value, False, None)
+
+
+def test_undated_weekday_makes_a_comparable_event_and_a_page_stamp_makes_none():
+    ex = Extractor(load_settings())
+    doc = next(iter(documents_from_bytes(b"Updated 4/11/2007 1:26 PM\n\nThe gunman entered the office at about "
+                                         b"4 p.m. Friday and shot a man.", "t.txt", "txt", ex.settings.ingest)))
+    [res] = ex.process([doc])
+    assert [(e.trigger, e.date) for e in res.extraction.events] == [("enter", "2007-04-06T16:00")]
+    doc = next(iter(documents_from_bytes(b"The gunman entered the office at about 4 p.m. Friday and shot a man.",
+                                         "u.txt", "txt", ex.settings.ingest)))
+    [res] = ex.process([doc])
+    assert [(e.trigger, e.date, e.start_date) for e in res.extraction.events] == [("enter", "XXXX-WXX-5T16:00", None)]
+
+
+def test_a_year_counting_people_is_a_count(extractor):
+    x = times_of(extractor, "The quake killed 14 people, injuring 1956 people, and 1900 rescue workers joined. "
+                            "The mine opened in 1999.")
+    assert [t.text for t in x.times] == ["1999"]
+    assert {q.text: q.value for q in x.quantities}.items() >= {"1956 people": 1956, "1900 rescue workers": 1900}.items()
+    assert all(q.time_scope is None for q in x.quantities if q.text == "14 people")

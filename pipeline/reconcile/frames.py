@@ -19,7 +19,7 @@ from datetime import date
 from .items import Item, measure_words
 from .rules import distinctive, item_words, measure_head, values_compatible
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_DATE = re.compile(r"^(\d{4}|XXXX)(?:-(\d{2}|XX))?(?:-(\d{2}|XX))?")
 _WEEKDAY = re.compile(r"-W[X\d]{2}-(\d)")
 _CLOCK = re.compile(r"T(\d{2}):?(\d{2})?")
 _OTHER = re.compile(r"\b(?:other|another|additional|further|more|extra)\b", re.I)  # "two other rifles": another set
@@ -61,11 +61,10 @@ def date_parts(value: str | None) -> dict:
         return parts
     m = _DATE.match(value)
     if m:
-        parts["year"] = int(m.group(1))
-        if m.group(2):
-            parts["month"] = int(m.group(2))
-        if m.group(3):
-            parts["day"] = int(m.group(3))
+        for key, group in (("year", 1), ("month", 2), ("day", 3)):
+            if m.group(group) and m.group(group).isdigit():
+                parts[key] = int(m.group(group))
+        if {"year", "month", "day"} <= set(parts):
             try:
                 parts["weekday"] = date(parts["year"], parts["month"], parts["day"]).isoweekday()
             except ValueError:

@@ -62,6 +62,13 @@ def is_clause_prep(doc: Doc, char: int, c: Cand) -> bool:
     return tok is not None and tok.dep_ == "prep" and tok.head.pos_ in ("VERB", "AUX") and c.unit_family == "duration"
 
 
+def _sum_like(text: str, n, lx: Lexicon) -> bool:
+    """A number glued to a currency code reads as a sum: thousands, decimals, or a scale after it."""
+    raw = text[n.start:n.glued_end or n.end]
+    return bool(re.match(r"\d{1,3}(?:,\d{3})+|\d{3,}|\d+\.\d+", raw)) \
+        or (n.glued or "") in ("m", "bn", "mn", "k") or bool(lx.scale_after.match(text[n.end:]))
+
+
 def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitReader) -> list[Cand]:
     text = ctx.text
     out: list[Cand] = []
@@ -71,6 +78,8 @@ def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitRea
             continue
         if _GLUED_NAME.search(text[max(0, n.start - 2):n.start]):
             continue
+        if n.start and text[n.start - 1].isalpha() and not _sum_like(text, n, lx):
+            continue  # "PS5", "EUR2 coin": a model or a name, unless it reads as a sum ("RM1.2bn", "PS450,000")
         c = Cand(n.start, n.end, n.value, n.start, n.end)
         c.extra["form"] = n.kind
         if n.glued:  # "4x", "6GW", "$5bn", "10kg"; anything else glued is a code ("910B", "3C6000")

@@ -23,7 +23,8 @@ class QuantityFinder:
 
     def __init__(self, lexicon: Lexicon):
         self.lx = lexicon
-        self.numbers = NumberReader(lexicon.number_words, lexicon.fractions, lexicon.multipliers)
+        self.numbers = NumberReader(lexicon.number_words, lexicon.fractions, lexicon.multipliers,
+                                    lexicon.glued_currencies)
         self.units = UnitReader(lexicon.pint)
 
     def find(self, doc: Doc) -> list[dict]:

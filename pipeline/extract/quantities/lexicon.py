@@ -33,6 +33,7 @@ class Lexicon:
     pound_words: frozenset[str]
     money_cues: re.Pattern
     money_window: int
+    glued_currencies: tuple[str, ...] = ()  # symbols ending in a letter a number may follow unspaced ("RM1.2bn")
 
 
 def _alt(words, flags=0) -> str:
@@ -66,7 +67,7 @@ def load_lexicon(path: str | Path) -> Lexicon:
         units_folded={k.lower(): v for k, v in units.items() if len(k) >= 4},
         per_words=tuple(cfg["rates"]["per_words"]),
         measure_verbs={k.lower(): v for k, v in cfg.get("measure_verbs", {}).items()},
-        currency_before=re.compile(rf"(?:{_alt(symbols)})\s?$"),
+        currency_before=re.compile(rf"(?<![A-Za-z])(?:{_alt(symbols)})\s?$"),  # "RM", not "FIRM"
         qualifier_before=re.compile(rf"(?<![\w])(?:{_alt(cfg['qualifiers'])})\s+$", re.IGNORECASE),
         scale_after=re.compile(
             rf"^(?:\s|-)?(?:(?i:{_alt(scales)})|{_alt(scales_cs)})(?![\w])" if scales_cs else
@@ -81,4 +82,5 @@ def load_lexicon(path: str | Path) -> Lexicon:
         pound_words=frozenset(cfg["currency_context"]["pound_words"]),
         money_cues=re.compile("|".join(re.escape(w) for w in cfg["currency_context"]["money_cues"])),
         money_window=int(cfg["currency_context"]["window"]),
+        glued_currencies=tuple(s for s in symbols if s[-1:].isalpha() and s.upper() == s),
     )

@@ -32,7 +32,10 @@ def _alt(words) -> str:
 
 
 class NumberReader:
-    def __init__(self, number_words: dict[str, float], fractions: dict[str, float], multipliers: dict[str, float]):
+    def __init__(self, number_words: dict[str, float], fractions: dict[str, float], multipliers: dict[str, float],
+                 glued_prefixes: tuple[str, ...] = ()):
+        """glued_prefixes: letters a number may follow with no space ("RM1.2 billion", "USD10m",
+        "$US12 million"); any other letters before digits make a code or a model ("A100")."""
         self.words = {k.lower(): v for k, v in number_words.items()}
         self.fractions = {k.lower(): v for k, v in fractions.items()}
         self.multipliers = {k.lower(): v for k, v in multipliers.items()}
@@ -48,8 +51,9 @@ class NumberReader:
         self._words = re.compile(
             rf"(?<![\w-])(?:(?:{run})(?:\s+and\s+a\s+(?:half|quarter))?(?:[\s-]+{frac})?"
             rf"|(?:a|an)\s+{frac}(?=\s+of\b)|half\s+(?:a|an)(?=\s))(?!\w|-\d)", re.I)
+        prefixed = "".join(f"|(?<=(?<![A-Za-z]){re.escape(p)})" for p in sorted(glued_prefixes, key=len, reverse=True))
         self._digits = re.compile(
-            r"(?<![\w.,/:^])(?P<sign>[-−](?=\d))?"
+            rf"(?:(?<![\w.,/:^]){prefixed})(?P<sign>[-−](?=\d))?"
             r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:,\s\d{3})+(?![\d,])|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d+(?:\.\d+)?|\.\d+)"
             r"(?:(?P<mixed>\s+\d{1,2}/\d{1,3})|(?P<over>/\d{1,3})(?![\d/])|(?P<vulgar>[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]))?"
             r"(?:(?P<exp>[eE][-+−]?\d{1,3})|\s*[×x*]\s*(?P<base>10|2)\s*(?:\^|\*\*)?\s*(?P<pow>[-−]?\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+))?"

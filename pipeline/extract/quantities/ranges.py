@@ -48,7 +48,8 @@ def merge_ranges(cands: list[Cand], text: str, doc: Doc) -> list[Cand]:
                 out.append(c)
                 continue
             low = prev.value
-            if prev.scale is None and c.scale is not None and prev.kind == c.kind == "digits":
+            if prev.scale is None and c.scale is not None and prev.kind == c.kind == "digits" and prev.value < 1000:
+                # "$2-3 million": the scale is the range's; "$750,000 to $1.2 million": the left is whole
                 low = prev.value * (c.value / float(text[c.num_start:c.num_end].replace(",", "")))
             low, high = min(low, c.value), max(low, c.value)  # "-18 °C to -34 °C"
             merged = replace(c, start=prev.start, num_start=prev.num_start, low=low, high=high, value=None, qualifier="range",

@@ -72,6 +72,8 @@ class UnitReader:
         low = word.lower()
         if word in self.refuse or (surface.lower() in self.refuse):
             return False
+        if re.fullmatch(r"[A-Z]+\d", surface) and not glued and text[end:end + 1] in " ,.;)":
+            return False  # "20 million PS4 consoles", "three A4 sheets": a model or a name, not a unit to a power
         if low in ("am", "pm"):
             before = text[max(0, start - 24):start].lower()
             return not re.search(r"\b(?:%s)\b[^;!?]*$" % "|".join(map(re.escape, self.clock_words)), before)

@@ -186,13 +186,13 @@ def _calendar(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
     if month is not None and day is not None:
         if year is None:
             if ctx.now is None:
-                return _UNRESOLVED
+                return _underspecified(f"XXXX-{month:02d}-{day:02d}", suffix)
             year = _year_for(month, day, ctx, g)
         return _day(date(year, month, day), suffix)
     if month is not None:
         if year is None:
             if ctx.now is None:
-                return _UNRESOLVED
+                return _underspecified(f"XXXX-{month:02d}", "")
             year = _year_for(month, None, ctx, g)
         return _month(year, month)
     wd = p.get("weekday")
@@ -204,9 +204,10 @@ def _calendar(p: Parsed, ctx: Context, g: Grammar) -> Resolved:
 
 
 def _underspecified(value: str, suffix: str) -> Resolved:
-    """A weekday or a clock time with no date to read it against: TimeML's underspecified value
-    ("Friday" is XXXX-WXX-5, "4 p.m." XXXX-XX-XXT16:00), unanchored, with no interval. Two
-    reports that both say "Friday" can still be compared; neither is placed on a timeline."""
+    """A weekday, a day or month without a year, or a clock time, with no date to read it
+    against: TimeML's underspecified value ("Friday" is XXXX-WXX-5, "Nov. 7" XXXX-11-07, "4
+    p.m." XXXX-XX-XXT16:00), unanchored, with no interval. Two reports that both say "Friday"
+    can still be compared; neither is placed on a timeline."""
     if not suffix and value.startswith("XXXX-XX-XX"):
         return _UNRESOLVED
     return Resolved(value + suffix, None, None, None, False)
