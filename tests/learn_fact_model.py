@@ -86,10 +86,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("db")
     ap.add_argument("--write", action="store_true", help="write config/fact_model.toml")
+    ap.add_argument("--curve", action="store_true", help="print held-out conflict precision and recall by threshold")
     a = ap.parse_args()
     gold = [json.loads(l) for l in open(DEV / "facts" / "ecbplus_train_facts.jsonl", encoding="utf-8") if l.strip()]
     con = duckdb.connect(a.db, read_only=True)
     docs = dict(con.execute("SELECT source_id, raw_text FROM articles").fetchall())
+    happening = {d["id"]: d["subtopic"] for d in map(json.loads, open(DEV / "ecbplus" / "train.jsonl", encoding="utf-8"))}
     doc_of = dict(con.execute("SELECT article_id, source_id FROM articles").fetchall())
     spans = gold_spans(gold, docs)
     fx = load_fx(ROOT / "config" / "fx_rates.csv")
@@ -120,8 +122,9 @@ def main() -> None:
         kind = "event" if p.a.kind == "event" else "quantity"
         topic = doc_of[p.a.article_id].split("_")[0]
         y_conf = any(gold[g]["verdict"] == "conflict" for g in shared) and not (ma & mb)
+        one = happening.get(doc_of[p.a.article_id]) == happening.get(doc_of[p.b.article_id])
         rows[kind].append((topic, conflict_features(p), all_features(p), p.compatible, p.clash, int(bool(shared)),
-                           int(bool(ma & mb)), int(y_conf), bool(ma and mb)))
+                           int(bool(ma & mb)), int(y_conf), bool(ma and mb), one))
     out = {}
     thresholds = {}
     lines = []
@@ -142,13 +145,21 @@ def main() -> None:
             w = fit(x[use], y[use])
             out[f"{kind}_{what}"] = {n: round(float(v), 4) for n, v in zip(names, w)}
             if what == "merge":
-                judged = use & np.array([r[8] for r in rs])  # as the scorer: both sides on gold mentions
+                # as the scorer (both sides on gold mentions), within one happening: a pair of two
+                # happenings is the stories' error (measured apart), not this model's
+                judged = use & np.array([r[8] and r[9] for r in rs])
                 merged_p.append(held[judged]); merged_y.append(y[judged])
             else:
-                clash_p.append(held[clash]); clash_y.append(y[clash])
+                same = clash & np.array([r[9] for r in rs])
+                clash_p.append(held[same]); clash_y.append(y[same])
             lines.append(f"{kind} {what}: {int(use.sum())} pairs, {int(y[use].sum())} positive")
     t_m = best_threshold(np.concatenate(merged_p), np.concatenate(merged_y))
     t_c = best_threshold(np.concatenate(clash_p), np.concatenate(clash_y))
+    if a.curve:
+        cp, cy = np.concatenate(clash_p), np.concatenate(clash_y)
+        for t in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
+            k = cp >= t
+            print(f"conflict threshold {t}: flagged {int(k.sum())}, precision {cy[k].mean() if k.sum() else 0:.3f}, recall {cy[k].sum() / cy.sum():.3f}")
     thresholds = {"merge": t_m[0], "conflict": t_c[0], "rounding_tolerance": ROUNDING_TOLERANCE}
     print("\n".join(lines))
     print(f"leave-one-topic-out, merge pairs: threshold {t_m[0]} precision {t_m[1]:.3f} recall {t_m[2]:.3f} F0.5 {t_m[3]:.3f}")

@@ -32,7 +32,7 @@ EVENT_FEATURES = ("bias", "trigger_same", "theme_same", "theme_differ", "actors_
                   "sentence_jaccard", "near_jaccard", "both_stated", "form_same", "said_same", "class_same",
                   "class_differ", "reported", "other_set")
 VALUE_FEATURES = ("value_same", "value_distinctive", "quote_same", "qualifier_same", "value_clock", "value_day",
-                  "value_weekday", "value_year_only")
+                  "value_weekday", "value_year_only", "value_equal", "equal_and_unit", "equal_and_class", "magnitude")
 CLASH_FEATURES = ("log_ratio", "far_apart", "both_alone", "one_alone", "agreeing_partner")
 
 
@@ -170,7 +170,8 @@ def value_features(a: Item, b: Item, compatible: bool) -> dict[str, float]:
     """How much two agreeing values say: a distinctive figure (41,212; 6.4), the same words
     ("more than 50 charges" twice), two equal clock times or days, or only a year in common."""
     f = {"value_same": float(compatible), "quote_same": 0.0, "qualifier_same": float(a.qualifier == b.qualifier),
-         "value_clock": 0.0, "value_day": 0.0, "value_weekday": 0.0, "value_year_only": 0.0}
+         "value_clock": 0.0, "value_day": 0.0, "value_weekday": 0.0, "value_year_only": 0.0, "value_equal": 0.0,
+         "equal_and_unit": 0.0, "equal_and_class": 0.0, "magnitude": 0.0}
     if a.kind == "event":
         pa, pb = date_parts(a.scope), date_parts(b.scope)
         shared = set(pa) & set(pb) if compatible else set()
@@ -183,6 +184,12 @@ def value_features(a: Item, b: Item, compatible: bool) -> dict[str, float]:
     else:
         distinct = distinctive(a.value) and distinctive(b.value)
         f["quote_same"] = float(a.quote.strip().lower() == b.quote.strip().lower())
+        x, y = (a.value if a.value is not None else a.low), (b.value if b.value is not None else b.low)
+        equal = x is not None and x == y
+        f.update(value_equal=float(equal), equal_and_unit=float(equal and unit_head(a) == unit_head(b) and bool(a.unit)),
+                 equal_and_class=float(equal and bool(a.extra.get("measure_class"))
+                                       and a.extra.get("measure_class") == b.extra.get("measure_class")),
+                 magnitude=min(6.0, math.log10(abs(x))) / 6 if x else 0.0)  # 30 youths says less than 41,212
     f["value_distinctive"] = float(compatible and distinct)
     return f
 
