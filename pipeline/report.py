@@ -141,6 +141,7 @@ class StoryRow:
 class ConflictRow:
     conflict_id: str
     reason: str
+    kind: str | None  # contradiction, update (a later report raised a count), rounding
     detail: str | None
     measure: str | None
     subject: str | None
@@ -293,9 +294,10 @@ def read_facts(con: duckdb.DuckDBPyConnection) -> list[FactRow]:
 
 
 def read_conflicts(con: duckdb.DuckDBPyConnection) -> list[ConflictRow]:
-    rows = _rows(con, "SELECT conflict_id, reason, detail, measure, subject_name, fact_id_a, value_a, unit_a, quote_a, "
-                      "fact_id_b, value_b, unit_b, quote_b FROM v_conflicts ORDER BY reason, subject_name, conflict_id")
-    ids = sorted({r[5] for r in rows} | {r[9] for r in rows})
+    rows = _rows(con, "SELECT conflict_id, reason, kind, detail, measure, subject_name, fact_id_a, value_a, unit_a, "
+                      "quote_a, fact_id_b, value_b, unit_b, quote_b FROM v_conflicts "
+                      "ORDER BY reason, kind, subject_name, conflict_id")
+    ids = sorted({r[6] for r in rows} | {r[10] for r in rows})
     quotes = _quotes_for(con, ids)
     scopes = dict(_rows(con, "SELECT fact_id, time_scope FROM facts WHERE fact_id IN (SELECT unnest(?))", [ids]))
 
@@ -304,7 +306,7 @@ def read_conflicts(con: duckdb.DuckDBPyConnection) -> list[ConflictRow]:
         matching = [q for q in sources if q.quote.strip() == (quote or "").strip()]
         return ConflictSide(fid, value, unit, scopes.get(fid), quote, matching or sources)
 
-    return [ConflictRow(*r[:5], side(*r[5:9]), side(*r[9:13])) for r in rows]
+    return [ConflictRow(*r[:6], side(*r[6:10]), side(*r[10:14])) for r in rows]
 
 
 def read_stories(con: duckdb.DuckDBPyConnection) -> list[StoryRow]:
