@@ -13,7 +13,9 @@ are weighed as they occur. Logistic regression (L2, Newton steps, numpy) per ite
 
 Thresholds: merge at the best F(0.5) of the held-out-topic merge pairs whose two sides are both
 on gold mentions (precision first: a wrong merge hides a disagreement), conflict at the best
-F(0.5) of held-out clash pairs being gold conflicts. Nothing from the dev split is read.
+F(0.5) of held-out clash pairs being gold conflicts among thresholds whose held-out precision
+is at least CONFLICT_MIN_PRECISION (a reader should be able to trust a flagged disagreement more
+often than not). Nothing from the dev split is read.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from pipeline.reconcile.items import load_fx, load_items, load_measure_classes, 
 
 DEV = ROOT.parent / "shared" / "dev"
 L2 = 1.0
+CONFLICT_MIN_PRECISION = 0.5  # a flagged conflict is right at least half the time on held-out topics
 ROUNDING_TOLERANCE = 0.1  # not learned: a reader's "past the stated precision" (README of the gold)
 
 
@@ -55,15 +58,17 @@ def predict(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
 
 
-def best_threshold(p: np.ndarray, y: np.ndarray, beta: float = 0.5) -> tuple[float, float, float, float]:
-    best = (0.5, 0.0, 0.0, 0.0)
+def best_threshold(p: np.ndarray, y: np.ndarray, beta: float = 0.5,
+                   min_precision: float = 0.0) -> tuple[float, float, float, float]:
+    """The threshold of best F(beta) among those whose precision is at least min_precision."""
+    best = (0.95, 0.0, 0.0, 0.0)
     for t in np.arange(0.05, 0.96, 0.01):
         pred = p >= t
         tp = float((pred & (y == 1)).sum())
         prec = tp / pred.sum() if pred.sum() else 0.0
         rec = tp / (y == 1).sum() if (y == 1).sum() else 0.0
         f = (1 + beta ** 2) * prec * rec / (beta ** 2 * prec + rec) if prec + rec else 0.0
-        if f > best[3]:
+        if f > best[3] and prec >= min_precision:
             best = (round(float(t), 2), prec, rec, f)
     return best
 
@@ -154,7 +159,7 @@ def main() -> None:
                 clash_p.append(held[same]); clash_y.append(y[same])
             lines.append(f"{kind} {what}: {int(use.sum())} pairs, {int(y[use].sum())} positive")
     t_m = best_threshold(np.concatenate(merged_p), np.concatenate(merged_y))
-    t_c = best_threshold(np.concatenate(clash_p), np.concatenate(clash_y))
+    t_c = best_threshold(np.concatenate(clash_p), np.concatenate(clash_y), min_precision=CONFLICT_MIN_PRECISION)
     if a.curve:
         cp, cy = np.concatenate(clash_p), np.concatenate(clash_y)
         for t in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):

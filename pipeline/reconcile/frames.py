@@ -41,8 +41,11 @@ def jaccard(x: frozenset, y: frozenset) -> float:
 
 
 def unit_head(it: Item) -> str:
-    words = re.findall(r"[a-z0-9-]+", (it.unit or "").lower())
-    return words[-1] if words else ""
+    head = it.extra.get("unit_head")
+    if head is None:
+        words = re.findall(r"[a-z0-9-]+", (it.unit or "").lower())
+        head = it.extra["unit_head"] = words[-1] if words else ""
+    return head
 
 
 def measure_key(it: Item) -> str:
@@ -101,13 +104,13 @@ def value_relation(a: Item, b: Item, fx: dict) -> tuple[bool, bool]:
     if a.family in (None, "count") and b.family in (None, "count"):
         # counts compare as numbers: whether "10,000 Web sites" and "10,000 websites" count one
         # thing is the frame's question (their nouns), not the value's
-        a, b = _as_number(a), _as_number(b)
+        a, b = as_number(a), as_number(b)
     same = values_compatible(a, b, fx)
     comparable = a.family == b.family and (a.family != "currency" or a.unit == b.unit or bool(fx))
     return same, comparable and not same
 
 
-def _as_number(it: Item) -> Item:
+def as_number(it: Item) -> Item:
     bare = it.extra.get("as_number")
     if bare is None:
         bare = it.extra["as_number"] = replace(it, unit=None, family=None, extra={"scale": None})

@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Iterator
 
 from .blocking import value_key
-from .frames import (CLASH_FEATURES, EVENT_FEATURES, QUANTITY_FEATURES, VALUE_FEATURES, clash_features, date_parts,
+from .frames import (CLASH_FEATURES, EVENT_FEATURES, as_number, QUANTITY_FEATURES, VALUE_FEATURES, clash_features, date_parts,
                      measure_key, pair_features, unit_head, value_features, value_relation)
 from .items import Item
-from .rules import canonical
+from .rules import APPROX_TOLERANCE, canonical, item_bounds, measure_head
 
 TOLLS = frozenset({"dead", "injured", "missing", "evacuated", "arrested", "rescued"})  # counts that rise as news comes in
-MAX_PARTITION = 400  # items of one story and kind compared pair by pair; beyond, by sorted neighbourhood
+MAX_PARTITION = 400
+CLASH_WINDOW = 20  # figures of one kind compared with their nearest in value, in a kind with more  # items of one story and kind compared pair by pair; beyond, by sorted neighbourhood
 NEIGHBOURS = 60
 
 
@@ -92,49 +93,124 @@ def conflict_features(p: Pair) -> dict[str, float]:
 
 
 def frame_key(it: Item) -> str:
-    """What an item is a figure of, coarsely: its measure class, else its counted noun or unit,
-    else its measure (for a date, its trigger)."""
-    return it.extra.get("measure_class") or (unit_head(it) if it.kind == "quantity" else "") or measure_key(it)
+    """What an item is a figure of, coarsely: its measure class, else its counted noun or unit
+    (rifles, metres, hours, percent), else its measure (for a date, its trigger); "" when
+    nothing says."""
+    key = it.extra.get("frame_key")
+    if key is None:
+        key = it.extra["frame_key"] = (it.extra.get("measure_class") or (unit_head(it) if it.kind == "quantity" else "")
+                                       or measure_key(it))
+    return key
 
 
-def _context(a: Item, b: Item, peers: dict[str, list[Item]], fx: dict) -> dict[str, float]:
+def _context(a: Item, b: Item, peers: dict[tuple[str, str], list[Item]], fx: dict) -> dict[str, float]:
     """Whether each side is its article's only figure of that kind of thing ("80 injured" in
     one report, "70 injured" in another: one frame; "20 points" beside "16 points": players),
     and whether either article also states a figure that agrees with the other side (then the
     clashing one is about something else)."""
     ka, kb = frame_key(a), frame_key(b)
-    same_a = [c for c in peers[a.article_id] if c is not a and frame_key(c) == ka]
-    same_b = [c for c in peers[b.article_id] if c is not b and frame_key(c) == kb]
-    partner = any(value_relation(a, c, fx)[0] for c in peers[b.article_id] if c is not b and frame_key(c) == ka) \
-        or any(value_relation(b, c, fx)[0] for c in peers[a.article_id] if c is not a and frame_key(c) == kb)
+    same_a = [c for c in peers.get((a.article_id, ka), ()) if c is not a]
+    same_b = [c for c in peers.get((b.article_id, kb), ()) if c is not b]
+    partner = any(value_relation(a, c, fx)[0] for c in peers.get((b.article_id, ka), ()) if c is not b) \
+        or any(value_relation(b, c, fx)[0] for c in peers.get((a.article_id, kb), ()) if c is not a)
     return {"both_alone": float(not same_a and not same_b), "one_alone": float(bool(same_a) != bool(same_b)),
             "agreeing_partner": float(partner)}
 
 
 def candidate_pairs(items: list[Item], story_of: dict[str, str], fx: dict) -> Iterator[Pair]:
-    """Every two items of two articles of one story and one partition (a large partition by
-    sorted neighbourhood on measure and value, so the cost stays linear)."""
+    """The pairs of two articles of one story and one partition worth deciding: two figures
+    whose values may agree (found by a sweep over their value intervals, so a story's hundreds
+    of counts are not compared all with all) and two figures of one kind of thing (one measure
+    class, counted noun or unit) whose values clash. Dates are compared all with all (a story
+    states few); a larger partition than MAX_PARTITION by sorted neighbourhood."""
     parts: dict[tuple, list[Item]] = defaultdict(list)
     for it in items:
         key = partition_key(it, fx)
         if key is not None:
             parts[(story_of.get(it.article_id, it.article_id), key)].append(it)
     for members in parts.values():
-        peers: dict[str, list[Item]] = defaultdict(list)
+        peers: dict[tuple[str, str], list[Item]] = defaultdict(list)  # (article, kind of thing) -> its figures
         for m in members:
-            peers[m.article_id].append(m)
-        if len(members) <= MAX_PARTITION:
-            pairs = ((a, b) for i, a in enumerate(members) for b in members[i + 1:])
-        else:
-            members = sorted(members, key=lambda m: (measure_key(m), m.value or 0.0, m.article_id))
-            pairs = ((a, b) for i, a in enumerate(members) for b in members[i + 1:i + 1 + NEIGHBOURS])
-        for a, b in pairs:
+            peers[(m.article_id, frame_key(m))].append(m)
+        for a, b in _pairs_to_decide(members, fx):
             if a.article_id == b.article_id:
                 continue
             compatible, clash = value_relation(a, b, fx)
-            clash = clash and not (dateline_read(a) or dateline_read(b))
+            clash = clash and (frame_key(a) == frame_key(b) != "" or a.kind == "event" and _one_event(a, b)) \
+                and not (dateline_read(a) or dateline_read(b))
+            if not (compatible or clash):
+                continue  # values that neither agree nor state one kind of thing: nothing to decide
             yield Pair(a, b, pair_features(a, b, fx), compatible, clash,
                        _context(a, b, peers, fx) if clash else {})
+
+
+def _event_keys(it: Item) -> set[tuple]:
+    """What a dated clause may share with another telling the same happening: each stated part of
+    its date (two dates that agree share one), its actors, its theme, its trigger or class."""
+    keys: set[tuple] = {("date", k, v) for k, v in date_parts(it.scope).items()}
+    keys |= {("actor", x) for x in it.extra["actors"]}
+    keys |= {("what", x) for x in (it.extra.get("theme"), it.measure, it.extra.get("measure_class")) if x}
+    return keys
+
+
+def _one_event(a: Item, b: Item) -> bool:
+    """Two dated clauses that may tell one happening: a shared actor, theme, trigger or class
+    (two dates of a story's many clauses are otherwise nothing to compare)."""
+    return bool({k for k in _event_keys(a) if k[0] != "date"} & _event_keys(b))
+
+
+def _pairs_to_decide(members: list[Item], fx: dict) -> Iterator[tuple[Item, Item]]:
+    if members[0].kind == "event" and len(members) > 12:
+        blocks: dict[tuple, list[Item]] = defaultdict(list)
+        for m in members:
+            for k in _event_keys(m):
+                blocks[k].append(m)
+        seen: set[tuple[str, str]] = set()
+        for group in blocks.values():
+            for i, a in enumerate(group[:MAX_PARTITION]):
+                for b in group[i + 1:MAX_PARTITION]:
+                    if (a.id, b.id) not in seen:
+                        seen.add((a.id, b.id))
+                        yield a, b
+        return
+    if members[0].kind == "event" or len(members) <= 12:
+        if len(members) <= MAX_PARTITION:
+            yield from ((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        else:
+            ranked = sorted(members, key=lambda m: (m.scope or "", m.article_id))
+            yield from ((a, b) for i, a in enumerate(ranked) for b in ranked[i + 1:i + 1 + NEIGHBOURS])
+        return
+    seen: set[tuple[str, str]] = set()
+    spans = sorted(((*_value_span(m, fx), m) for m in members), key=lambda x: (x[0], x[2].id))
+    for i, (lo, hi, a) in enumerate(spans):  # a sweep: each figure with those whose interval starts inside its own
+        for lo2, _, b in spans[i + 1:]:
+            if lo2 > hi:
+                break
+            seen.add((a.id, b.id))
+            yield a, b
+    kinds: dict[str, list[Item]] = defaultdict(list)
+    for m in members:
+        kinds[frame_key(m)].append(m)
+    kinds.pop("", None)  # figures of no known kind: nothing to disagree about
+    for group in kinds.values():
+        # many figures of one kind (a story's percentages): each with its nearest in value only,
+        # as reports that disagree state near figures (seven rifles or 12; 60 m or 150 m)
+        window = len(group) if len(group) <= CLASH_WINDOW else CLASH_WINDOW
+        group = sorted(group, key=lambda m: (m.value if m.value is not None else (m.low or 0.0), m.id))
+        for i, a in enumerate(group):
+            for b in group[i + 1:i + 1 + window]:
+                if (a.id, b.id) not in seen and (b.id, a.id) not in seen:
+                    yield a, b
+
+
+def _value_span(it: Item, fx: dict) -> tuple[float, float]:
+    """The values an item allows, widened by the loosest tolerance: any figure it may agree with
+    starts inside this span (counts as numbers, money in USD, physical units in base units)."""
+    if it.family in (None, "count"):
+        it = as_number(it)
+    lo, hi, _ = item_bounds(it, fx)[0]
+    margin = APPROX_TOLERANCE * max(abs(lo) if lo != float("-inf") else 0.0, abs(hi) if hi != float("inf") else 0.0)
+    return lo - margin - 1e-9, hi + margin + 1e-9
 
 
 def model_name(it: Item, what: str) -> str:

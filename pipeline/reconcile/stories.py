@@ -133,26 +133,29 @@ def similarities(vectors: dict[str, dict[str, float]], info: dict[str, ArticleIn
                 for b in plist[i + 1:]:
                     blocked.add((a, b))
     sims = {}
+    named: dict[str, frozenset[str]] = {}
+
+    def names_of(aid: str) -> frozenset[str]:
+        if aid not in named:
+            named[aid] = frozenset(k for k in vectors[aid] if k.startswith("e:"))
+        return named[aid]
+
     for a, b in blocked:
         if among is not None and a not in among and b not in among:
             continue
         if not _close_in_time(info[a].published, info[b].published, settings.max_days_apart):
             continue
-        s = _cos(vectors[a], vectors[b]) * _names_factor(vectors[a], vectors[b], settings.disjoint_names)
+        s = _cos(vectors[a], vectors[b]) * _names_factor(names_of(a), names_of(b), settings.disjoint_names)
         if s > 0 and s >= settings.min_edge:
             sims[(a, b)] = s
     return sims
 
 
-def _names_factor(a: dict[str, float], b: dict[str, float], factor: float) -> float:
-    """Two articles that both name people, places or organisations and share none of them are
-    likely two happenings told in the same stock words (two quakes, two companies' results):
-    their similarity counts `factor` times."""
-    if factor >= 1.0:
-        return 1.0
-    na = {k for k in a if k.startswith("e:")}
-    nb = {k for k in b if k.startswith("e:")}
-    return factor if na and nb and not na & nb else 1.0
+def _names_factor(na: frozenset[str], nb: frozenset[str], factor: float) -> float:
+    """Two articles that both name people, places or organisations (their "e:" features) and
+    share none of them are likely two happenings told in the same stock words (two quakes, two
+    companies' results): their similarity counts `factor` times."""
+    return factor if factor < 1.0 and na and nb and not na & nb else 1.0
 
 
 def _close_in_time(a: date | None, b: date | None, days: int) -> bool:
@@ -224,7 +227,9 @@ def attach_small(clusters: list[list[str]], vectors: dict[str, dict[str, float]]
     for c in small:
         candidates = {where[b] for a in c for b in near[a] if b in where}  # blocked pairs only
         cv = _centroid(c, vectors)
-        best = max(((_cos(cv, centroids[i]) * _names_factor(cv, centroids[i], settings.disjoint_names), i)
+        names = frozenset(k for k in cv if k.startswith("e:"))
+        best = max(((_cos(cv, centroids[i]) * _names_factor(names, frozenset(k for k in centroids[i] if k.startswith("e:")),
+                                                          settings.disjoint_names), i)
                     for i in candidates), default=(0.0, -1))
         if best[0] >= settings.attach_threshold:
             out[best[1]].extend(c)
