@@ -219,7 +219,10 @@ def model_name(it: Item, what: str) -> str:
 
 def group(items: list[Item], story_of: dict[str, str], fx: dict, model: FactModel,
           published: dict[str, date | None]) -> tuple[dict[str, str], list[tuple[Item, Item, str]]]:
-    """(item id -> group id, conflict candidates (a, b, kind)) for the items of the stories given."""
+    """(item id -> group id, conflict candidates (a, b, kind)) for the items of the stories given.
+    A statement copied word for word into several articles (syndication) is decided once."""
+    alias, copied_in = _copies(items, story_of)
+    items_all, items = items, [it for it in items if it.id not in alias]
     by_id = {it.id: it for it in items}
     merge_p: dict[tuple[str, str], float] = {}
     edges: list[tuple[float, str, str]] = []
@@ -235,20 +238,39 @@ def group(items: list[Item], story_of: dict[str, str], fx: dict, model: FactMode
             pf = model.probability(model_name(p.a, "conflict"), conflict_features(p))
             if pf >= model.conflict_threshold:
                 clashes.append((pf, p))
-    groups = _agglomerate(by_id, edges, merge_p, model.merge_threshold, fx)
+    groups = _agglomerate(by_id, edges, merge_p, model.merge_threshold, fx, copied_in)
     _across_stories(items, groups, story_of, fx)
     conflicts = [(p.a, p.b, conflict_kind(p.a, p.b, fx, published, model.rounding_tolerance))
                  for _, p in sorted(clashes, key=lambda x: (-x[0], x[1].a.id, x[1].b.id))]
-    return {it.id: groups.find(it.id) for it in items}, conflicts
+    return {it.id: groups.find(alias.get(it.id, it.id)) for it in items_all}, conflicts
+
+
+def _copies(items: list[Item], story_of: dict[str, str]) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """(copy -> the first item of its statement, item -> the articles stating it): items of one
+    story with the same words, sentence and value in other articles are one statement copied
+    (200 syndicated copies make one item to compare, not 200)."""
+    first: dict[tuple, Item] = {}
+    alias: dict[str, str] = {}
+    copied_in: dict[str, set[str]] = {}
+    for it in items:
+        key = (story_of.get(it.article_id), it.kind, it.quote.strip().lower(), it.extra.get("sent"), it.scope,
+               it.value, it.low, it.high, it.unit, it.qualifier)
+        rep = first.get(key)
+        if rep is None:
+            first[key] = it
+        elif it.article_id not in copied_in.setdefault(rep.id, {rep.article_id}):
+            alias[it.id] = rep.id
+            copied_in[rep.id].add(it.article_id)
+    return alias, copied_in
 
 
 class _Groups:
     """Groups of items with their members and articles, joined only as a whole."""
 
-    def __init__(self, by_id: dict[str, Item]) -> None:
+    def __init__(self, by_id: dict[str, Item], copied_in: dict[str, set[str]]) -> None:
         self.of = {i: i for i in by_id}
         self.members = {i: [it] for i, it in by_id.items()}
-        self.articles = {i: {it.article_id} for i, it in by_id.items()}
+        self.articles = {i: set(copied_in.get(i, {it.article_id})) for i, it in by_id.items()}
 
     def find(self, x: str) -> str:
         return self.of[x]
@@ -262,8 +284,8 @@ class _Groups:
 
 
 def _agglomerate(by_id: dict[str, Item], edges: list[tuple[float, str, str]], merge_p: dict[tuple[str, str], float],
-                 threshold: float, fx: dict) -> _Groups:
-    g = _Groups(by_id)
+                 threshold: float, fx: dict, copied_in: dict[str, set[str]]) -> _Groups:
+    g = _Groups(by_id, copied_in)
     for _, x, y in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
         ra, rb = g.find(x), g.find(y)
         if ra == rb or g.articles[ra] & g.articles[rb]:
