@@ -108,7 +108,10 @@ def test_query_still_reads_tables_and_views(sandbox, sql):
     folder, db = sandbox
     result = invoke("query", sql, "--db", db, "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert len(result.stdout.splitlines()) >= 2
+    # a header and rows; v_conflicts may be empty on the corpus (its one conflict, the translations'
+    # Intel loss, is an xfail of the learned conflict model: tests/test_reconcile.py)
+    assert len(result.stdout.splitlines()) >= (1 if "v_conflicts" in sql else 2)
+    assert result.stdout.split(",")[0].strip()
 
 
 def test_run_query_raises_the_domain_error(sandbox):
