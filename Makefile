@@ -35,6 +35,7 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python reconcile_scale.py
 	cd bench && ../$(BIN)/python reconcile_incremental.py
 	cd bench && ../$(BIN)/python report_scale.py
+	cd bench && ../$(BIN)/python story_stream.py
 
 clean:
 	rm -rf $(VENV) outputs/*.duckdb outputs/*.wal
