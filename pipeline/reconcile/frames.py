@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from .items import Item, measure_words
+from .items import Item
 from .rules import distinctive, item_words, measure_head, values_compatible
 
 _DATE = re.compile(r"^(\d{4}|XXXX)(?:-(\d{2}|XX))?(?:-(\d{2}|XX))?")
@@ -195,7 +195,3 @@ def value_features(a: Item, b: Item, compatible: bool) -> dict[str, float]:
                  magnitude=min(6.0, math.log10(abs(x))) / 6 if x else 0.0)  # 30 youths says less than 41,212
     f["value_distinctive"] = float(compatible and distinct)
     return f
-
-
-def sentence_words(text: str | None) -> frozenset[str]:
-    return measure_words(text)

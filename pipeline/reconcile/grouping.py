@@ -1,10 +1,10 @@
 """Facts as frames: the items of one happening grouped into facts, with no chaining, and the
 pairs that state one thing with values that cannot both hold.
 
-Within a story, every two items of two articles in one comparable kind (counts; money; one
-physical dimension; dates) are scored with the learned model (config/fact_model.toml): the
-probability that they state one thing (`frame`, from the evidence of frames.py) and that they
-state one fact (`merge`, the same evidence plus whether the values agree). Items join greedily,
+Within a story, two items of two articles in one comparable kind (counts; money; one physical
+dimension; dates) whose values may agree are scored with the learned `merge` model
+(config/fact_model.toml: the evidence of frames.py plus how the values agree); two of one kind
+of thing whose values clash, with the `conflict` model. Items join greedily,
 best pair first, and two groups join only when every pair across them has compatible values,
 no article is on both sides, and their pairs' mean merge probability clears the threshold: a
 fact never holds 24 and 2 million, or 14 dead and 241 injured. Across stories a fact joins
@@ -29,17 +29,17 @@ from .blocking import value_key
 from .frames import (CLASH_FEATURES, EVENT_FEATURES, as_number, QUANTITY_FEATURES, VALUE_FEATURES, clash_features, date_parts,
                      measure_key, pair_features, unit_head, value_features, value_relation)
 from .items import Item
-from .rules import APPROX_TOLERANCE, canonical, item_bounds, measure_head
+from .rules import APPROX_TOLERANCE, canonical, item_bounds
 
 TOLLS = frozenset({"dead", "injured", "missing", "evacuated", "arrested", "rescued"})  # counts that rise as news comes in
-MAX_PARTITION = 400
-CLASH_WINDOW = 20  # figures of one kind compared with their nearest in value, in a kind with more  # items of one story and kind compared pair by pair; beyond, by sorted neighbourhood
-NEIGHBOURS = 60
+MAX_PARTITION = 400  # dates of one story compared pair by pair up to this many; beyond, by sorted neighbourhood
+NEIGHBOURS = 60  # the neighbourhood then
+CLASH_WINDOW = 20  # figures of one kind compared with their nearest in value, in a kind with more
 
 
 @dataclass(frozen=True)
 class FactModel:
-    """Logistic weights per item kind for `frame` and `merge`, and the thresholds, learned on the
+    """Logistic weights per item kind for `merge` and `conflict`, and the thresholds, learned on the
     ECB+ training topics by tests/learn_fact_model.py."""
     weights: dict[str, dict[str, float]]
     merge_threshold: float
@@ -121,8 +121,8 @@ def candidate_pairs(items: list[Item], story_of: dict[str, str], fx: dict) -> It
     """The pairs of two articles of one story and one partition worth deciding: two figures
     whose values may agree (found by a sweep over their value intervals, so a story's hundreds
     of counts are not compared all with all) and two figures of one kind of thing (one measure
-    class, counted noun or unit) whose values clash. Dates are compared all with all (a story
-    states few); a larger partition than MAX_PARTITION by sorted neighbourhood."""
+    class, counted noun or unit) whose values clash. Dates are compared all with all in a small
+    partition, else only those sharing a date part, an actor, a theme or a trigger."""
     parts: dict[tuple, list[Item]] = defaultdict(list)
     for it in items:
         key = partition_key(it, fx)
