@@ -128,12 +128,13 @@ def main() -> None:
         topic = doc_of[p.a.article_id].split("_")[0]
         y_conf = any(gold[g]["verdict"] == "conflict" for g in shared) and not (ma & mb)
         one = happening.get(doc_of[p.a.article_id]) == happening.get(doc_of[p.b.article_id])
+        hit = frozenset(g for g in shared if gold[g]["verdict"] == "conflict") if y_conf else frozenset()
         rows[kind].append((topic, conflict_features(p), all_features(p), p.compatible, p.clash, int(bool(shared)),
-                           int(bool(ma & mb)), int(y_conf), bool(ma and mb), one))
+                           int(bool(ma & mb)), int(y_conf), bool(ma and mb), one, hit))
     out = {}
     thresholds = {}
     lines = []
-    merged_p, merged_y, clash_p, clash_y = [], [], [], []
+    merged_p, merged_y, clash_p, clash_y, clash_hit = [], [], [], [], []
     for kind, rs in rows.items():
         topics = np.array([r[0] for r in rs])
         compat = np.array([r[3] for r in rs])
@@ -157,19 +158,26 @@ def main() -> None:
             else:
                 same = clash & np.array([r[9] for r in rs])
                 clash_p.append(held[same]); clash_y.append(y[same])
+                clash_hit.extend(r[10] for r, k in zip(rs, same) if k)
             lines.append(f"{kind} {what}: {int(use.sum())} pairs, {int(y[use].sum())} positive")
     t_m = best_threshold(np.concatenate(merged_p), np.concatenate(merged_y))
     t_c = best_threshold(np.concatenate(clash_p), np.concatenate(clash_y), min_precision=CONFLICT_MIN_PRECISION)
+    n_conf = sum(g["verdict"] == "conflict" for g in gold)
+
+    def facts_found(t: float) -> int:
+        return len(set().union(*(h for p, h in zip(np.concatenate(clash_p), clash_hit) if p >= t)))
     if a.curve:
         cp, cy = np.concatenate(clash_p), np.concatenate(clash_y)
         for t in (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
             k = cp >= t
-            print(f"conflict threshold {t}: flagged {int(k.sum())}, precision {cy[k].mean() if k.sum() else 0:.3f}, recall {cy[k].sum() / cy.sum():.3f}")
+            print(f"conflict threshold {t}: flagged {int(k.sum())}, precision {cy[k].mean() if k.sum() else 0:.3f}, "
+                  f"recall {cy[k].sum() / cy.sum():.3f}, gold conflicts found {facts_found(t)} of {n_conf}")
     thresholds = {"merge": t_m[0], "conflict": t_c[0], "rounding_tolerance": ROUNDING_TOLERANCE}
     print("\n".join(lines))
     print(f"leave-one-topic-out, merge pairs: threshold {t_m[0]} precision {t_m[1]:.3f} recall {t_m[2]:.3f} F0.5 {t_m[3]:.3f}")
     print(f"leave-one-topic-out, clash pairs as conflicts: threshold {t_c[0]} precision {t_c[1]:.3f} "
-          f"recall {t_c[2]:.3f} F0.5 {t_c[3]:.3f} ({int(np.concatenate(clash_y).sum())} gold-conflict pairs)")
+          f"recall {t_c[2]:.3f} F0.5 {t_c[3]:.3f} ({int(np.concatenate(clash_y).sum())} gold-conflict pairs); "
+          f"gold conflicts found {facts_found(t_c[0])} of {n_conf}")
     if a.write:
         path = ROOT / "config" / "fact_model.toml"
         with open(path, "w", encoding="utf-8") as fh:
