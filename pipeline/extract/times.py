@@ -115,7 +115,7 @@ class EventFinder:
             if verb is None:
                 continue
             lo, hi = min(a, verb.idx), max(b, verb.idx + len(verb.text))
-            if "\n" in doc.text[lo:hi]:
+            if "\n" in doc_text(doc)[lo:hi]:
                 continue  # a dateline on its own line dates the page, not the clause's event
             if sum(1 for t in verb.sent if t.is_alpha and not (span.start <= t.i < span.end)) < 3:
                 continue  # "Updated 4/11/2007 1:26 PM": a page's stamp, not a clause

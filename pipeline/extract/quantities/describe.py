@@ -9,6 +9,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ...names import singular as _singular
+from ..doctext import doc_text
 from .candidates import Cand, Ctx, token_at
 from .filters import counts_plural
 from .lexicon import Lexicon
@@ -136,7 +137,7 @@ def _counted(noun: Token, number: Token) -> str:
     "first-team player", "three earnings reports" -> "earnings report"; not the adjectives that
     only describe ("five suspicious boats", "43 large models"), nor names ("2,048 NVIDIA GPUs")."""
     doc = noun.doc
-    text = doc.text[number.idx + len(number.text):noun.idx]
+    text = doc_text(doc)[number.idx + len(number.text):noun.idx]
     kept = []
     for m in re.finditer(r"[A-Za-z]+(?:-[A-Za-z]+)+|[A-Za-z]+", text):
         word = m.group(0)
