@@ -45,15 +45,11 @@ from pipeline.reconcile.items import load_fx, load_items, load_measure_classes, 
 STAGES = ("not extracted", "two stories", "not compared", "below threshold", "merged / apart", "found")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("db")
-    ap.add_argument("--split", default="train", choices=("train", "dev"))
-    ap.add_argument("--show", type=int, default=0, help="print N facts per stage (train only)")
-    a = ap.parse_args()
-    gold = [json.loads(line) for line in open(DEV / "facts" / f"ecbplus_{a.split}_facts.jsonl", encoding="utf-8")
+def stages(db: str | Path, split: str) -> tuple[dict[str, collections.Counter], dict[tuple[str, str], list[dict]]]:
+    """({verdict: {stage: facts}}, {(verdict, stage): the gold facts}) for a kept database."""
+    gold = [json.loads(line) for line in open(DEV / "facts" / f"ecbplus_{split}_facts.jsonl", encoding="utf-8")
             if line.strip()]
-    con = duckdb.connect(a.db, read_only=True)
+    con = duckdb.connect(str(db), read_only=True)
     docs = dict(con.execute("SELECT source_id, raw_text FROM articles").fetchall())
     doc_of = dict(con.execute("SELECT article_id, source_id FROM articles").fetchall())
     spans = gold_spans(gold, docs)
@@ -123,6 +119,17 @@ def main() -> None:
                         best = st
         table[g["verdict"]][best] += 1
         shown[(g["verdict"], best)].append(g)
+    con.close()
+    return table, shown
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("db")
+    ap.add_argument("--split", default="train", choices=("train", "dev"))
+    ap.add_argument("--show", type=int, default=0, help="print N facts per stage (train only)")
+    a = ap.parse_args()
+    table, shown = stages(a.db, a.split)
     for verdict, counts in table.items():
         total = sum(counts.values())
         print(f"{a.split} {verdict} facts ({total}): " + ", ".join(f"{s} {counts[s]}" for s in STAGES))

@@ -11,13 +11,32 @@ FLOORS = devgate.load_floors()
 
 
 @pytest.fixture(scope="session")
-def dev_scores(tmp_path_factory):
+def dev_run(tmp_path_factory):
     if not devgate.available():
         pytest.skip(f"no development sets at {devgate.DEV}")
     if not devgate.FACTS.exists():
         pytest.skip(f"no installed `facts` beside {devgate.FACTS.parent}")
-    scores, _ = devgate.score(devgate.tasks_of(FLOORS), tmp_path_factory.mktemp("dev"))
-    return scores
+    keep = tmp_path_factory.mktemp("dev")
+    scores, _ = devgate.score(devgate.tasks_of(FLOORS), keep)
+    return scores, keep
+
+
+@pytest.fixture(scope="session")
+def dev_scores(dev_run):
+    return dev_run[0]
+
+
+def test_the_ceiling_counts_what_the_scorer_counts(dev_run):
+    """tests/fact_ceiling.py follows each gold fact to where it is lost: the facts it finds merged
+    are the scorer's merge recall, its conflicts found the scorer's, and the ceilings lie above."""
+    import fact_ceiling
+
+    scores, keep = dev_run
+    table, _ = fact_ceiling.stages(keep / "ecbplus.duckdb", "dev")
+    agree, conflict = table["agree"], table["conflict"]
+    assert round(agree["found"] / sum(agree.values()), 3) == scores["ecbplus.facts.merge_recall"]
+    assert round(conflict["found"] / sum(conflict.values()), 3) == scores["ecbplus.facts.conflict_recall"]
+    assert agree["found"] + agree["below threshold"] > agree["found"]  # misses a better model would win exist
 
 
 @pytest.mark.parametrize("figure", sorted(FLOORS))
