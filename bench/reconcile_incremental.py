@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from reconcile_scale import articles_per_topic, base_db, insert_topics  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
-from pipeline.reconcile import link_entities, reconcile  # noqa: E402
+from pipeline.reconcile import link_entities, load_link_model, reconcile  # noqa: E402
 from pipeline.store import store  # noqa: E402
 
 
@@ -52,12 +52,12 @@ def main() -> None:
         per_topic = articles_per_topic(con, base)
         topics, extra = max(1, round(args.base / per_topic)), max(1, round(args.add / per_topic))
         n_base = insert_topics(con, base, 0, topics)
-        link_entities(con, settings.link, full=True)
+        link_entities(con, settings.link, load_link_model(settings.config_dir), full=True)
         first_full, _ = timed(lambda: reconcile(con, fx, units, settings=settings, full=True))
         n_added = insert_topics(con, base, topics, topics + extra)
-        link_inc, _ = timed(lambda: link_entities(con, settings.link))
+        link_inc, _ = timed(lambda: link_entities(con, settings.link, load_link_model(settings.config_dir)))
         incremental, counts = timed(lambda: reconcile(con, fx, units, settings=settings))
-        link_full, _ = timed(lambda: link_entities(con, settings.link, full=True))
+        link_full, _ = timed(lambda: link_entities(con, settings.link, load_link_model(settings.config_dir), full=True))
         full, _ = timed(lambda: reconcile(con, fx, units, settings=settings, full=True))
         con.close()
     share = incremental / full

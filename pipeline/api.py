@@ -241,7 +241,7 @@ class Database:
         touch; `full` rebuilds everything and relinks entities). Returns row counts, with
         `reconciled_articles` and `settings_changed` (1 when the matching settings differ from
         those the stored facts were built with)."""
-        from .reconcile import link_entities, reconcile
+        from .reconcile import link_entities, load_link_model, reconcile
         from .runlock import run_lock
         from .store import store
 
@@ -250,7 +250,7 @@ class Database:
             con = store.connect(self.path, wait_seconds=s.run.lock_wait_seconds)
             try:
                 if full:
-                    link_entities(con, s.link, full=True)
+                    link_entities(con, s.link, load_link_model(s.config_dir), full=True)
                 counts = reconcile(con, s.config_dir / "fx_rates.csv", s.config_dir / "units.toml", settings=s,
                                    full=full)
                 store.mark_reconciled(con)

@@ -79,8 +79,6 @@ class ExtractSettings:
 
 @dataclass(frozen=True)
 class LinkSettings:
-    min_shared: int = 1
-    margin: float = 1.0
     max_spelling_edits: int = 1
     spelling_min_chars: int = 10
     type_groups: tuple[str, ...] = ("PERSON", "ORG PRODUCT WORK_OF_ART EVENT LAW", "GPE LOC FAC", "NORP")

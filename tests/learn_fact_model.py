@@ -41,12 +41,12 @@ CONFLICT_MIN_PRECISION = 0.5  # a flagged conflict is right at least half the ti
 ROUNDING_TOLERANCE = 0.1  # not learned: a reader's "past the stated precision" (README of the gold)
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> np.ndarray:
     w = np.zeros(x.shape[1])
     for _ in range(50):
         p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
-        g = x.T @ (p - y) + L2 * w
-        h = (x * (p * (1 - p))[:, None]).T @ x + L2 * np.eye(x.shape[1])
+        g = x.T @ (p - y) + l2 * w
+        h = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(x.shape[1])
         step = np.linalg.solve(h, g)
         w -= step
         if np.abs(step).max() < 1e-6:

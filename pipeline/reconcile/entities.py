@@ -8,21 +8,27 @@ entity. Across articles each name keeps its own id unless evidence links it to a
   Diego Chargers", "Cheeks" of "Maurice Cheeks") or its head before "of" ("Academy" of
   "Academy of Motion Picture Arts and Sciences");
 - acronym: the name is the initials of a longer one ("NBA");
-- spelling: one letter apart in a long name of the same kind ("Duncan Raite", "Duncan Rait").
+- spelling: one letter apart in a long name of the same kind ("Duncan Raite", "Duncan Rait");
+- variant: a person with one surname and a given name the start of the other ("Fred LaRue",
+  "Frederick LaRue"); a name but for "Jr." or "Sr." is an alias.
 
-A candidate is believed from the article's context: how many of the other entities the article
-names also appear in the candidate's articles. A short name links (per article, so "Johnson" can
-be one person in one story and another in the next) only when one candidate has clearly the most
-context, whatever the method (an alias another article states can be that article's error). Each link
-keeps its method, the shared entities and a confidence (the share of the article's other
-entities that the target's articles name too) in `entity_links`.
+A longer name the same article names is a candidate too (the extractor folds a person's surname
+inside an article, not "Saints" into "New Orleans Saints"). Which candidate, if any, is the
+learned link model's call (config/link_model.toml, tests/learn_link_model.py: logistic weights
+over how the names relate, the article's context, i.e. how many of its other entities the
+candidate's other articles name, and how common each name is): per article, so "Johnson" can be
+one person in one story and another in the next. Each link keeps its method, the shared
+entities and the model's probability (`confidence`) in `entity_links`.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -53,6 +59,48 @@ class Link:
     method: str
     shared: int
     confidence: float
+
+
+LINK_FEATURES = ("bias", "alias", "short_form", "acronym", "spelling", "variant", "in_article", "shared_any", "shared_log", "share", "only",
+                 "top", "commonest", "target_articles", "short_articles", "person", "extra_words", "one_word")
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """Logistic weights over LINK_FEATURES and the threshold a candidate's probability must clear,
+    learned on the ECB+ training topics by tests/learn_link_model.py (config/link_model.toml)."""
+    weights: dict[str, float]
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path) -> "LinkModel":
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+        return cls({k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def fingerprint(self) -> str:
+        return repr((sorted(self.weights.items()), self.threshold))
+
+
+def load_link_model(config_dir: str | Path) -> LinkModel:
+    """The learned link model of a config folder."""
+    return LinkModel.load(Path(config_dir) / "link_model.toml")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible link of an article's entity: the longer name it may stand for, how the names
+    relate, and the evidence (features) the model weighs."""
+    article_id: str
+    entity: str
+    target: str  # the entity the link points at (a spelling variant's root already followed)
+    method: str
+    shared: int
+    features: dict[str, float]
 
 
 _OF = re.compile(r"^(.+?) of ")
@@ -143,8 +191,16 @@ def _candidates(ents: _Entities, settings_places: set[int]) -> dict[str, dict[st
     by_key: dict[str, list[str]] = defaultdict(list)
     by_suffix: dict[tuple[int, tuple[str, ...]], list[str]] = defaultdict(list)
     by_initials: dict[tuple[int, str], list[str]] = defaultdict(list)
+    by_surname: dict[str, list[str]] = defaultdict(list)  # people, by the last word of their name
+    generation: dict[str, str] = {}  # a person named with "Jr." or "Sr." -> the name without it
     for e, k in ents.key.items():
         by_key[k].append(e)
+        if ents.group[e] == ents.person_group:
+            core = _person_tokens(ents.name[e])
+            if len(core) == 2:
+                by_surname[core[-1]].append(e)
+            if core != _tokens(k):  # "W. Mark Felt Sr.": a longer form of what "Mark Felt" ends with too
+                generation[e] = k = " ".join(core)
         toks = _tokens(k)
         if ents.group[e] not in settings_places:
             for i in range(1, len(toks)):
@@ -179,62 +235,122 @@ def _candidates(ents: _Entities, settings_places: set[int]) -> dict[str, dict[st
         if name.isupper() and 2 <= len(name) <= 6 and name.isalpha():
             for long in by_initials.get((g, name), ()):
                 out[e].setdefault(long, "acronym")
+    for e, k in generation.items():  # "Arcade Joseph Comeaux Jr." and "Arcade Joseph Comeaux"
+        for c in by_key.get(k, ()):
+            out[e].setdefault(c, "alias")
+    for members in by_surname.values():  # a given name and its short form: "Fred" / "Frederick LaRue"
+        if len(members) < 2:
+            continue
+        for e in members:
+            for c in members:
+                if c != e and (len(ents.articles[c]), ents.key[e]) > (len(ents.articles[e]), ents.key[c]) \
+                        and _given_name_variants(ents.name[e], ents.name[c]):
+                    out[e].setdefault(c, "variant")
     return out
 
 
-def corpus_links(rows: list[MentionRow], settings: LinkSettings) -> list[Link]:
-    """Where each article's entity joins another article's entity (linear in the rows, save
-    the context of candidate targets, which is read once per target)."""
+_GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _person_tokens(name: str) -> tuple[str, ...]:
+    """A person's name words without a middle initial or a generational suffix ("W. Mark Felt
+    Sr." -> "w mark felt")."""
+    toks = _tokens(person_key(name))
+    return toks[:-1] if len(toks) > 2 and toks[-1] in _GENERATION else toks
+
+
+def _given_name_variants(a: str, b: str) -> bool:
+    """One surname, and one given name the start of the other ("Fred" of "Frederick", "Alex" of
+    "Alexandros"), at least three letters long."""
+    ta, tb = _person_tokens(a), _person_tokens(b)
+    if len(ta) != 2 or len(tb) != 2 or ta[1] != tb[1] or ta[0] == tb[0]:
+        return False
+    short, long = sorted((ta[0], tb[0]), key=len)
+    return len(short) >= 3 and long.startswith(short)
+
+
+def link_candidates(rows: list[MentionRow], settings: LinkSettings) -> list[Candidate]:
+    """Every link an article's entity could make, with its evidence (linear in the rows, save the
+    context of candidate targets, which is read once per target)."""
     groups = {t: i for i, g in enumerate(settings.type_groups) for t in g.split()}
     ents = _Entities(rows, groups)
     spelled = _spelling_roots(ents, settings)
     places = {groups[t] for t in settings.place_labels if t in groups}
     cands = _candidates(ents, places)
-    links: list[Link] = []
+    for e, root in spelled.items():
+        cands[e].setdefault(root, "spelling")
+    out: list[Candidate] = []
     for article, cast in ents.cast.items():
         for e in cast:
-            target = _choose(e, article, cast, cands.get(e, {}), ents, settings)
-            if target is None and e in spelled:
-                shared = _shared(e, spelled[e], cast, ents)
-                target = (spelled[e], "spelling", shared)
-                if shared < settings.min_shared:
-                    target = None
-            if target is not None:
-                to, method, shared = target
-                to = spelled.get(to, to)
-                others = max(1, len(cast) - 1)
-                links.append(Link(article, e, to, method, shared, round(min(1.0, shared / others), 3)))
+            out.extend(_evidence(e, article, cast, cands.get(e, {}), ents, spelled))
+    return out
+
+
+def corpus_links(rows: list[MentionRow], settings: LinkSettings, model: LinkModel) -> list[Link]:
+    """Where each article's entity joins another article's entity: its most probable candidate,
+    when the model's probability clears the threshold."""
+    return choose_links(link_candidates(rows, settings), model.probability, model.threshold)
+
+
+def choose_links(candidates: list[Candidate], probability, threshold: float) -> list[Link]:
+    best: dict[tuple[str, str], tuple[float, Candidate]] = {}
+    for c in candidates:
+        p = probability(c.features)
+        key = (c.article_id, c.entity)
+        if p >= threshold and (key not in best or (p, c.target) > (best[key][0], best[key][1].target)):
+            best[key] = (p, c)
+    links = []
+    for (article, e), (p, c) in sorted(best.items()):
+        links.append(Link(article, e, c.target, c.method, c.shared, round(p, 3)))
     return links
 
 
-def _shared(e: str, target: str, cast: set[str], ents: _Entities) -> int:
+def _shared(e: str, target: str, cast: set[str], ents: _Entities, article: str) -> int:
+    """How many of the article's other entities the target's other articles name too."""
     ctx = ents.context(target)
-    return sum(1 for x in cast if x not in (e, target) and ctx.get(x))
+    own = 1 if article in ents.articles[target] else 0  # a target named in this article too
+    return sum(1 for x in cast if x not in (e, target) and ctx.get(x, 0) > own)
 
 
-def _choose(e: str, article: str, cast: set[str], cands: dict[str, str], ents: _Entities,
-            settings: LinkSettings) -> tuple[str, str, int] | None:
-    """The candidate the article's context supports clearly (ties go to the commoner name)."""
-    cands = {c: m for c, m in cands.items() if c not in cast and c != e}
+def _evidence(e: str, article: str, cast: set[str], cands: dict[str, str], ents: _Entities,
+              spelled: dict[str, str]) -> list[Candidate]:
+    """The candidates of one article's entity, each with what speaks for it: how the names relate,
+    how many of the article's other entities the candidate's articles name too (and whether no
+    other candidate has as many), how common each name is, and how much longer the target is."""
+    cands = {c: m for c, m in cands.items() if c != e}
     if not cands:
-        return None
-    scored = sorted(((_shared(e, c, cast, ents), ents.size[c], c) for c in cands), reverse=True)
-    best, _, target = scored[0]
-    second = scored[1][0] if len(scored) > 1 else 0
-    if best >= settings.min_shared and best > second and best >= settings.margin * second:
-        return target, cands[target], best
-    return None
+        return []
+    shared = {c: _shared(e, c, cast, ents, article) for c in cands}
+    most = max(shared.values())
+    top = [c for c in cands if shared[c] == most]
+    sizes = {c: len(ents.articles[c]) for c in cands}
+    others = max(1, len(cast) - 1)
+    n_e = len(ents.articles[e])
+    words_e = len(_tokens(ents.key[e]))
+    out = []
+    for c, method in cands.items():
+        f = {"bias": 1.0, "alias": 0.0, "short_form": 0.0, "acronym": 0.0, "spelling": 0.0, "variant": 0.0,
+             "in_article": float(c in cast)}
+        f[method] = 1.0
+        f.update(shared_any=float(shared[c] > 0), shared_log=math.log1p(shared[c]), share=min(1.0, shared[c] / others),
+                 only=float(len(cands) == 1), top=float(len(top) == 1 and top[0] == c and most > 0),
+                 commonest=float(sizes[c] == max(sizes.values())),
+                 target_articles=math.log1p(sizes[c]), short_articles=math.log1p(n_e),
+                 person=float(ents.group[e] == ents.person_group),
+                 extra_words=min(4, max(0, len(_tokens(ents.key[c])) - words_e)) / 4, one_word=float(words_e == 1))
+        out.append(Candidate(article, e, spelled.get(c, c), method, shared[c], f))
+    return out
 
 
-def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings, full: bool = False) -> int:
+def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings, model: LinkModel, full: bool = False) -> int:
     """Bring cross-article links up to date with the stored articles (one transaction); returns
     the number of corpus entities.
 
     Only the decisions a new, rewritten (`--force`: same id, another run) or removed article can
     change are redone (entity_index.py): a batch costs what its names touch, and the links equal
-    those of one pass over every article. `full`, an empty index, or changed [link] settings redo
-    every decision."""
-    fingerprint = repr(sorted(vars(settings).items()))
+    those of one pass over every article. `full`, an empty index, or changed [link] settings or
+    link model redo every decision."""
+    fingerprint = repr(sorted(vars(settings).items())) + model.fingerprint()
     stored = con.execute("SELECT value FROM meta WHERE key = 'link_settings'").fetchall()
     indexed = con.execute("SELECT count(*) FROM link_keys WHERE kind = 'run'").fetchall()[0][0]
     full = full or not stored or stored[0][0] != fingerprint or not indexed
@@ -255,10 +371,10 @@ def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings, full: 
             con.execute("DELETE FROM link_keys")
             entity_index.index_articles(
                 con, [r[0] for r in con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall()], settings)
-            links = corpus_links(_rows(con), settings)
+            links = corpus_links(_rows(con), settings, model)
             _apply(con, links)
         else:
-            _relink(con, settings, new, gone)
+            _relink(con, settings, model, new, gone)
         con.execute("DELETE FROM meta WHERE key = 'link_settings'")
         con.execute("INSERT INTO meta VALUES ('link_settings', ?)", [fingerprint])
     return con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
@@ -275,23 +391,24 @@ def _rows(con: duckdb.DuckDBPyConnection, entities: set[str] | None = None) -> l
     return [MentionRow(*r) for r in con.execute(sql + " GROUP BY ALL", params).fetchall()]
 
 
-def _relink(con: duckdb.DuckDBPyConnection, settings: LinkSettings, new: list[str], gone: list[str]) -> None:
+def _relink(con: duckdb.DuckDBPyConnection, settings: LinkSettings, model: LinkModel, new: list[str],
+            gone: list[str]) -> None:
     """Redo the decisions the new and gone articles can change, from the rows they read."""
     idx = entity_index
     touched = {r[0] for r in con.execute(  # what the gone articles named, by the keys they had
         "SELECT DISTINCT article_entity_id FROM link_keys WHERE article_id IN (SELECT unnest(?)) AND kind <> 'run'",
         [gone]).fetchall()}
     spelled = idx.spelling_neighbours(con, touched, settings)
-    redo = touched | spelled | idx.shorts_of(con, touched | spelled)  # relations the old keys made
+    redo = touched | spelled | idx.shorts_of(con, touched | spelled) | idx.same_person(con, touched)  # old keys
     con.execute("DELETE FROM link_keys WHERE article_id IN (SELECT unnest(?))", [gone])
     idx.index_articles(con, new, settings)
     touched |= {r[0] for r in con.execute(
         "SELECT DISTINCT article_entity_id FROM mentions WHERE article_id IN (SELECT unnest(?))", [new]).fetchall()}
     spelled = idx.spelling_neighbours(con, touched, settings)
-    redo |= touched | spelled | idx.shorts_of(con, touched | spelled)  # and those the new keys make
-    needed = redo | idx.candidates_of(con, redo)
+    redo |= touched | spelled | idx.shorts_of(con, touched | spelled) | idx.same_person(con, touched)  # new keys
+    needed = redo | idx.candidates_of(con, redo) | idx.same_person(con, redo)
     needed |= idx.spelling_neighbours(con, needed, settings)
-    links = [x for x in corpus_links(_rows(con, needed), settings) if x.article_entity_id in redo]
+    links = [x for x in corpus_links(_rows(con, needed), settings, model) if x.article_entity_id in redo]
     before = {r[0] for r in con.execute(
         "SELECT DISTINCT entity_id FROM entity_links WHERE article_entity_id IN (SELECT unnest(?)) "
         "OR article_id IN (SELECT unnest(?))", [sorted(redo), gone]).fetchall()}

@@ -36,11 +36,18 @@ _OF_HEAD = " of "
 
 
 def key_rows(article_id: str, entity: str, names: Iterable[str], texts: Iterable[str],
-             settings: LinkSettings) -> set[tuple[str, str, str, str, str]]:
+             settings: LinkSettings, person: bool = False) -> set[tuple[str, str, str, str, str]]:
     """(article, entity, kind, value, key) rows for one article entity."""
-    from .entities import _initials  # the linker's own rule, so the index agrees with it (lazy: it imports us)
+    from .entities import _initials, _person_tokens  # the linker's own rules (lazy: it imports us)
 
     out = set()
+    if person:  # people with one surname or one name but for "Jr." may be one person ("person" rows)
+        for n in names:
+            core = _person_tokens(n)
+            if core:
+                out.add((article_id, entity, "person", "g:" + " ".join(core), " ".join(core)))
+            if len(core) == 2:
+                out.add((article_id, entity, "person", "s:" + core[-1], " ".join(core)))
     keys = {k for k in (entity_key(n) for n in names) if k}
     for k in keys:
         out.add((article_id, entity, "key", k, k))
@@ -66,14 +73,17 @@ def index_articles(con: duckdb.DuckDBPyConnection, articles: list[str], settings
     """Add the key rows of these articles (read from `mentions`)."""
     if not articles:
         return
-    got: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-    for aid, ent, name, text in con.execute(
-            "SELECT DISTINCT article_id, article_entity_id, entity_name, text FROM mentions "
+    people = {t for g in settings.type_groups if "PERSON" in g.split() for t in g.split()}
+    got: dict[tuple[str, str], tuple[set[str], set[str], set[str]]] = {}
+    for aid, ent, name, text, kind in con.execute(
+            "SELECT DISTINCT article_id, article_entity_id, entity_name, text, entity_type FROM mentions "
             "WHERE article_id IN (SELECT unnest(?))", [articles]).fetchall():
-        names, texts = got.setdefault((aid, ent), (set(), set()))
+        names, texts, kinds = got.setdefault((aid, ent), (set(), set(), set()))
         names.add(name or "")
         texts.add(text or "")
-    rows = [r for (aid, ent), (names, texts) in got.items() for r in key_rows(aid, ent, names, texts, settings)]
+        kinds.add(kind or "")
+    rows = [r for (aid, ent), (names, texts, kinds) in got.items()
+            for r in key_rows(aid, ent, names, texts, settings, person=bool(kinds & people))]
     rows += con.execute("SELECT article_id, '', 'run', run_id, '' FROM articles "  # which version was indexed
                         "WHERE article_id IN (SELECT unnest(?))", [articles]).fetchall()
     if not rows:
@@ -92,6 +102,12 @@ def shorts_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str]:
 def candidates_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str]:
     """Entities one of these may join (they are a longer form of its key)."""
     return _matching(con, entities, mine="key", theirs="long")
+
+
+def same_person(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str]:
+    """People who share a surname or a name but for "Jr." with one of these (given-name variants
+    and generations are candidates both ways)."""
+    return _matching(con, entities, mine="person", theirs="person")
 
 
 def spelling_neighbours(con: duckdb.DuckDBPyConnection, entities: set[str], settings: LinkSettings) -> set[str]:
