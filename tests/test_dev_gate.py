@@ -63,3 +63,22 @@ def test_floors_are_nested_tables_flattened_to_dotted_keys(tmp_path):
     f = tmp_path / "floors.toml"
     f.write_text('[ecbplus.entities]\naligned_conll_f1 = 0.83\n[time]\nvalue_f1 = 0.47\n')
     assert devgate.load_floors(f) == {"ecbplus.entities.aligned_conll_f1": 0.83, "time.value_f1": 0.47}
+
+
+def test_a_quantitys_subject_is_its_linked_corpus_entity(dev_run):
+    """On 197 real reports: every quantity's subject_entity_id is the corpus entity its article's
+    entity was linked to (what facts compare and what joins `entities`), and linking moved some."""
+    import duckdb
+
+    _, keep = dev_run
+    con = duckdb.connect(str(keep / "ecbplus.duckdb"), read_only=True)
+    wrong, moved, missing = con.execute("""
+        SELECT count(*) FILTER (WHERE q.subject_entity_id IS DISTINCT FROM m.entity_id),
+               count(*) FILTER (WHERE q.subject_entity_id <> q.subject_article_entity_id),
+               count(*) FILTER (WHERE q.subject_entity_id NOT IN (SELECT entity_id FROM entities))
+        FROM quantities q
+        JOIN (SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions) m
+          ON m.article_id = q.article_id AND m.article_entity_id = q.subject_article_entity_id""").fetchone()
+    con.close()
+    assert (wrong, missing) == (0, 0)
+    assert moved > 0

@@ -305,11 +305,12 @@ def choose_links(candidates: list[Candidate], probability, threshold: float) -> 
     return links
 
 
-def _shared(e: str, target: str, cast: set[str], ents: _Entities, article: str) -> int:
-    """How many of the article's other entities the target's other articles name too."""
+def _shared(e: str, target: str, cast: set[str], ents: _Entities) -> int:
+    """How many of the article's other entities the target's articles name too (for a target
+    this article names, all of them: `in_article` tells the model so; counting only its other
+    articles scored lower, leave-one-topic-out 0.873 -> 0.871 CoNLL, dev stories 0.960 -> 0.948)."""
     ctx = ents.context(target)
-    own = 1 if article in ents.articles[target] else 0  # a target named in this article too
-    return sum(1 for x in cast if x not in (e, target) and ctx.get(x, 0) > own)
+    return sum(1 for x in cast if x not in (e, target) and ctx.get(x))
 
 
 def _evidence(e: str, article: str, cast: set[str], cands: dict[str, str], ents: _Entities,
@@ -320,7 +321,7 @@ def _evidence(e: str, article: str, cast: set[str], cands: dict[str, str], ents:
     cands = {c: m for c, m in cands.items() if c != e}
     if not cands:
         return []
-    shared = {c: _shared(e, c, cast, ents, article) for c in cands}
+    shared = {c: _shared(e, c, cast, ents) for c in cands}
     most = max(shared.values())
     top = [c for c in cands if shared[c] == most]
     sizes = {c: len(ents.articles[c]) for c in cands}
@@ -421,6 +422,7 @@ def _relink(con: duckdb.DuckDBPyConnection, settings: LinkSettings, model: LinkM
     ids = sorted(before | redo | {x.entity_id for x in links})
     con.execute("DELETE FROM entities WHERE entity_id IN (SELECT unnest(?))", [ids])
     _insert_entities(con, "WHERE entity_id IN (SELECT unnest(?))", [ids])
+    _subjects(con, sorted(redo))
 
 
 def _apply(con: duckdb.DuckDBPyConnection, links: list[Link]) -> None:
@@ -429,6 +431,18 @@ def _apply(con: duckdb.DuckDBPyConnection, links: list[Link]) -> None:
     _insert_links(con, links)
     con.execute("DELETE FROM entities")
     _insert_entities(con)
+    _subjects(con)
+
+
+def _subjects(con: duckdb.DuckDBPyConnection, entities: list[str] | None = None) -> None:
+    """A quantity's subject is the corpus entity its article's entity is linked to (all
+    quantities, or those whose article entity is one of these)."""
+    only = "" if entities is None else "AND q.subject_article_entity_id IN (SELECT unnest(?))"
+    con.execute(f"""
+        UPDATE quantities q SET subject_entity_id = m.entity_id
+        FROM (SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions) m
+        WHERE q.article_id = m.article_id AND q.subject_article_entity_id = m.article_entity_id
+          AND q.subject_entity_id IS DISTINCT FROM m.entity_id {only}""", [] if entities is None else [entities])
 
 
 def _insert_links(con: duckdb.DuckDBPyConnection, links: list[Link]) -> None:

@@ -162,9 +162,7 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
     only, params = ("", []) if articles is None else (" AND {}.article_id IN (SELECT unnest(?))", [list(articles)])
     rows = con.execute("""
         SELECT q.quantity_id, q.article_id,
-               coalesce((SELECT min(m.entity_id) FROM mentions m  -- linked in this article
-                         WHERE m.article_id = q.article_id AND m.article_entity_id = q.subject_entity_id),
-                        q.subject_entity_id),
+               q.subject_entity_id,  -- the corpus entity (linking keeps it current)
                coalesce(q.measure, ''), q.value, q.low, q.high, q.unit, q.unit_family, q.qualifier, q.time_scope,
                q.text, q.start_char, q.end_char, year(a.published), q.sentence, q.scale, q.verb
         FROM quantities q JOIN articles a USING (article_id)

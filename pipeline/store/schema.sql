@@ -1,4 +1,4 @@
--- schema_version: 6
+-- schema_version: 7
 -- The one DDL of the facts database, applied idempotently on every connect.
 -- No PRIMARY KEY/UNIQUE constraints: ids are content hashes deduplicated in
 -- Python, and DuckDB's WAL replay has failed on delete+reinsert of an indexed
@@ -119,7 +119,7 @@ CREATE TABLE IF NOT EXISTS quantities (
     per_unit VARCHAR,
     scale VARCHAR,
     subject VARCHAR,
-    subject_entity_id VARCHAR,
+    subject_entity_id VARCHAR,          -- the corpus entity, as linked (kept current by linking)
     time_scope VARCHAR,
     measure VARCHAR,           -- the measured noun phrase, without its entity
     sentence VARCHAR,
@@ -268,6 +268,13 @@ ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS compared_unit VARCHAR;
 ALTER TABLE quantities ADD COLUMN IF NOT EXISTS verb VARCHAR;
 ALTER TABLE facts ADD COLUMN IF NOT EXISTS story_id VARCHAR;
 ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS kind VARCHAR;
+-- Version 7: a quantity's subject is its corpus entity (what facts compare), kept current by
+-- linking; the entity as its article resolved it moves to subject_article_entity_id. Older rows
+-- held the article's id in subject_entity_id: it moves, and the next run relinks every article.
+ALTER TABLE quantities ADD COLUMN IF NOT EXISTS subject_article_entity_id VARCHAR;
+UPDATE quantities SET subject_article_entity_id = subject_entity_id
+    WHERE subject_article_entity_id IS NULL AND subject_entity_id IS NOT NULL;
+DELETE FROM meta WHERE key = 'link_settings';  -- (this file runs only on a new or older database)
 
 CREATE OR REPLACE VIEW v_facts AS
 SELECT f.*, e.name AS subject_name, e.type AS subject_type

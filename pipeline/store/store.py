@@ -186,6 +186,8 @@ def _item_rows(items: Iterable[Any], id_col: str, article_id: str, run_id: str) 
                 row[k] = list(v)
         if "actors" in row:
             row["actors"] = json.dumps(row["actors"], ensure_ascii=False)
+        if "subject_entity_id" in row:  # the article's entity; linking sets the corpus one
+            row["subject_article_entity_id"] = row["subject_entity_id"]
         rows.append(row)
     return rows
 
