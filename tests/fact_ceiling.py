@@ -37,10 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from learn_fact_model import DEV, gold_spans  # noqa: E402
+from learn_fact_model import DEV, gold_spans, kept_items  # noqa: E402
 from pipeline.reconcile.grouping import (FactModel, all_features, candidate_pairs, conflict_features,  # noqa: E402
                                          model_name)
-from pipeline.reconcile.items import load_fx, load_items, load_measure_classes, load_synonyms  # noqa: E402
 
 STAGES = ("not extracted", "two stories", "not compared", "below threshold", "merged / apart", "found")
 
@@ -53,14 +52,7 @@ def stages(db: str | Path, split: str) -> tuple[dict[str, collections.Counter], 
     docs = dict(con.execute("SELECT source_id, raw_text FROM articles").fetchall())
     doc_of = dict(con.execute("SELECT article_id, source_id FROM articles").fetchall())
     spans = gold_spans(gold, docs)
-    units = ROOT / "config" / "units.toml"
-    fx = load_fx(ROOT / "config" / "fx_rates.csv")
-    items = load_items(con, load_synonyms(units), None, load_measure_classes(units))
-    raw = {}
-    for table, key in (("quantities", "quantity_id"), ("events", "event_id")):
-        for iid, rs, re_ in con.execute(f"SELECT {key}, raw_start, raw_end FROM {table}").fetchall():
-            raw[iid] = (rs, re_)
-    story_of = dict(con.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+    fx, items, raw, story_of = kept_items(con)
     fact_of = dict(con.execute("SELECT item_id, fact_id FROM fact_sources").fetchall())
     flagged = {frozenset(r) for r in con.execute(
         "SELECT sa.item_id, sb.item_id FROM conflicts c JOIN fact_sources sa ON sa.fact_id = c.fact_id_a "

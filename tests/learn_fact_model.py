@@ -87,6 +87,20 @@ def gold_spans(gold: list[dict], docs: dict[str, str]) -> dict[str, list[tuple[i
     return by_doc
 
 
+def kept_items(con: duckdb.DuckDBPyConnection) -> tuple[dict, list, dict[str, tuple[int, int]], dict[str, str]]:
+    """(fx rates, the items reconciliation compares, item id -> raw offsets, article -> story) of a
+    kept database."""
+    fx = load_fx(ROOT / "config" / "fx_rates.csv")
+    units = ROOT / "config" / "units.toml"
+    items = load_items(con, load_synonyms(units), None, load_measure_classes(units))
+    raw = {}
+    for table, key in (("quantities", "quantity_id"), ("events", "event_id")):
+        for iid, rs, re_ in con.execute(f"SELECT {key}, raw_start, raw_end FROM {table}").fetchall():
+            raw[iid] = (rs, re_)
+    story_of = dict(con.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+    return fx, items, raw, story_of
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("db")
@@ -99,14 +113,7 @@ def main() -> None:
     happening = {d["id"]: d["subtopic"] for d in map(json.loads, open(DEV / "ecbplus" / "train.jsonl", encoding="utf-8"))}
     doc_of = dict(con.execute("SELECT article_id, source_id FROM articles").fetchall())
     spans = gold_spans(gold, docs)
-    fx = load_fx(ROOT / "config" / "fx_rates.csv")
-    units = ROOT / "config" / "units.toml"
-    items = load_items(con, load_synonyms(units), None, load_measure_classes(units))
-    raw = {}
-    for table, key in (("quantities", "quantity_id"), ("events", "event_id")):
-        for iid, rs, re_ in con.execute(f"SELECT {key}, raw_start, raw_end FROM {table}").fetchall():
-            raw[iid] = (rs, re_)
-    story_of = dict(con.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+    fx, items, raw, story_of = kept_items(con)
 
     def on(it) -> set[tuple[int, str]]:
         d = doc_of[it.article_id]
