@@ -66,8 +66,9 @@ def test_floors_are_nested_tables_flattened_to_dotted_keys(tmp_path):
 
 
 def test_a_quantitys_subject_is_its_linked_corpus_entity(dev_run):
-    """On 197 real reports: every quantity's subject_entity_id is the corpus entity its article's
-    entity was linked to (what facts compare and what joins `entities`), and linking moved some."""
+    """On 197 real reports: every quantity's subject_entity_id and every event's actor_entity_ids
+    are the corpus entities their article's entities were linked to (what facts compare and what
+    joins `entities`), and linking moved some."""
     import duckdb
 
     _, keep = dev_run
@@ -79,6 +80,18 @@ def test_a_quantitys_subject_is_its_linked_corpus_entity(dev_run):
         FROM quantities q
         JOIN (SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions) m
           ON m.article_id = q.article_id AND m.article_entity_id = q.subject_article_entity_id""").fetchone()
+    bad_actors, moved_actors = con.execute("""
+        WITH a AS (SELECT e.event_id, e.article_id, e.actor_entity_ids AS stored,
+                          unnest(from_json(e.actors, '[{"id": "VARCHAR"}]')).id AS local FROM events e),
+             linked AS (SELECT a.event_id, any_value(a.stored) AS stored,
+                               list_sort(list_distinct(list(coalesce(m.entity_id, a.local)))) AS want,
+                               bool_or(m.entity_id IS DISTINCT FROM a.local) AS moved
+                        FROM a LEFT JOIN (SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions) m
+                          ON m.article_id = a.article_id AND m.article_entity_id = a.local
+                        GROUP BY a.event_id)
+        SELECT count(*) FILTER (WHERE stored IS DISTINCT FROM want), count(*) FILTER (WHERE moved)
+        FROM linked""").fetchone()
     con.close()
     assert (wrong, missing) == (0, 0)
     assert moved > 0
+    assert bad_actors == 0 and moved_actors > 0  # events' actors likewise (actor_entity_ids)

@@ -23,6 +23,7 @@ entities and the model's probability (`confidence`) in `entity_links`.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import tomllib
@@ -435,14 +436,27 @@ def _apply(con: duckdb.DuckDBPyConnection, links: list[Link]) -> None:
 
 
 def _subjects(con: duckdb.DuckDBPyConnection, entities: list[str] | None = None) -> None:
-    """A quantity's subject is the corpus entity its article's entity is linked to (all
-    quantities, or those whose article entity is one of these)."""
+    """A quantity's subject and an event's actors are the corpus entities their article's
+    entities are linked to (every row, or those naming one of these article entities)."""
     only = "" if entities is None else "AND q.subject_article_entity_id IN (SELECT unnest(?))"
     con.execute(f"""
         UPDATE quantities q SET subject_entity_id = m.entity_id
         FROM (SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions) m
         WHERE q.article_id = m.article_id AND q.subject_article_entity_id = m.article_entity_id
           AND q.subject_entity_id IS DISTINCT FROM m.entity_id {only}""", [] if entities is None else [entities])
+    where = "" if entities is None else \
+        "WHERE article_id IN (SELECT article_id FROM mentions WHERE article_entity_id IN (SELECT unnest(?)))"
+    params = [] if entities is None else [entities]
+    linked = dict(((a, e), c) for a, e, c in con.execute(
+        f"SELECT DISTINCT article_id, article_entity_id, entity_id FROM mentions {where}", params).fetchall())
+    rows = []
+    for eid, aid, actors in con.execute(f"SELECT event_id, article_id, actors FROM events {where}", params).fetchall():
+        ids = sorted({linked.get((aid, a["id"]), a["id"]) for a in json.loads(actors or "[]") if a.get("id")})
+        rows.append((eid, ids))
+    if rows:
+        con.register("_facts_actors", pa.table({"event_id": [r[0] for r in rows], "ids": [r[1] for r in rows]}))
+        con.execute("UPDATE events SET actor_entity_ids = x.ids FROM _facts_actors x WHERE events.event_id = x.event_id")
+        con.unregister("_facts_actors")
 
 
 def _insert_links(con: duckdb.DuckDBPyConnection, links: list[Link]) -> None:

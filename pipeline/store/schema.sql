@@ -155,7 +155,8 @@ CREATE TABLE IF NOT EXISTS events (
     date VARCHAR,
     start_date DATE,
     end_date DATE,
-    actors JSON,
+    actors JSON,                        -- as the article resolved them: {"id", "name", ...}
+    actor_entity_ids VARCHAR[],         -- the actors' corpus entities, as linked (kept current by linking)
     quantities VARCHAR[],
     status VARCHAR,
     run_id VARCHAR
@@ -268,10 +269,11 @@ ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS compared_unit VARCHAR;
 ALTER TABLE quantities ADD COLUMN IF NOT EXISTS verb VARCHAR;
 ALTER TABLE facts ADD COLUMN IF NOT EXISTS story_id VARCHAR;
 ALTER TABLE conflicts ADD COLUMN IF NOT EXISTS kind VARCHAR;
--- Version 7: a quantity's subject is its corpus entity (what facts compare), kept current by
--- linking; the entity as its article resolved it moves to subject_article_entity_id. Older rows
+-- Version 7: a quantity's subject and an event's actors are their corpus entities (what facts
+-- compare; events.actor_entity_ids), kept current by linking; the entity as its article resolved it moves to subject_article_entity_id. Older rows
 -- held the article's id in subject_entity_id: it moves, and the next run relinks every article.
 ALTER TABLE quantities ADD COLUMN IF NOT EXISTS subject_article_entity_id VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS actor_entity_ids VARCHAR[];
 UPDATE quantities SET subject_article_entity_id = subject_entity_id
     WHERE subject_article_entity_id IS NULL AND subject_entity_id IS NOT NULL;
 DELETE FROM meta WHERE key = 'link_settings';  -- (this file runs only on a new or older database)

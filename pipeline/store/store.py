@@ -184,7 +184,8 @@ def _item_rows(items: Iterable[Any], id_col: str, article_id: str, run_id: str) 
         for k, v in row.items():
             if isinstance(v, tuple):
                 row[k] = list(v)
-        if "actors" in row:
+        if "actors" in row:  # the article's entities; linking sets the corpus ones
+            row["actor_entity_ids"] = sorted({a["id"] for a in row["actors"] if a.get("id")})
             row["actors"] = json.dumps(row["actors"], ensure_ascii=False)
         if "subject_entity_id" in row:  # the article's entity; linking sets the corpus one
             row["subject_article_entity_id"] = row["subject_entity_id"]
