@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from nameparser import HumanName
+
 _POSSESSIVE = re.compile(r"['’]s?(?=\s|$)|['’]s\b", re.I)
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _LEADING_THE = re.compile(r"^the\s+", re.I)
@@ -30,6 +32,28 @@ def person_key(surface: str) -> str:
     """A person's key: entity_key without a middle initial ('Regina M. Benjamin' is 'Regina
     Benjamin'), so the name written with and without it is one person across articles."""
     return entity_key(_MIDDLE_INITIAL.sub("", surface))
+
+
+def person_cores(name: str) -> frozenset[tuple[str, ...]]:
+    """The (given name, surname) pairs a person's name can be written as across articles, keys
+    folded: titles, middle names and "Jr." left out, a quoted nickname a given name too
+    ('Luis Gerardo "Jerry" Ortiz': ("luis", "ortiz"), ("jerry", "ortiz")), a leading initial
+    followed by the name used ('W. Mark Felt': ("mark", "felt") too); a title and a surname alone
+    is the surname ('Deputy Ortiz': ("ortiz",)). A bare word is no core: a given name or a surname?
+    nameparser's tables of titles and suffixes, not a list of our own."""
+    h = HumanName(name)
+    last = entity_key(h.last)
+    if not last or len(last.split()) > 3:
+        return frozenset()
+    first = entity_key(h.first)
+    if not first:
+        return frozenset({(last,)}) if h.title else frozenset()
+    out = {(first, last)}
+    if h.nickname:
+        out.add((entity_key(h.nickname), last))
+    if len(first) == 1 and h.middle_list:
+        out.add((entity_key(h.middle_list[0]), last))
+    return frozenset(c for c in out if all(c))
 
 
 def display_name(surface: str) -> str:

@@ -72,15 +72,51 @@ def test_each_link_says_how_and_how_sure(db):
 
 @pytest.mark.parametrize("edits", [1, 2])
 def test_near_keys_finds_what_comparing_every_pair_finds(edits):
-    """The deletion-neighbourhood lookup that keeps spelling blocks linear misses no near pair."""
-    from rapidfuzz.distance import Levenshtein
+    """The deletion-neighbourhood lookup that keeps spelling blocks linear misses no near pair
+    (edits counted as optimal string alignment: a swap of neighbours is one edit)."""
+    from rapidfuzz.distance import OSA
 
     from pipeline.reconcile.spelling import near_keys
 
     keys = ["duncan raite", "duncan rait", "duncan raitt", "duncan wait", "dunkan rait", "ingrid solberg",
             "ingrid solbergg", "ingrid solbreg", "ingird solberg", "halvorsen biotech", "halvorsen biotek",
             "duncan raite"]
-    brute = [[j for j in range(len(keys)) if j != i and Levenshtein.distance(keys[i], keys[j]) <= edits]
+    brute = [[j for j in range(len(keys)) if j != i and OSA.distance(keys[i], keys[j]) <= edits]
              for i in range(len(keys))]
     assert near_keys(keys, edits) == brute
     assert any(brute)  # pairs to find, not an empty answer
+    if edits == 1:
+        assert 8 in brute[5]  # "ingird solberg": two letters swapped is one edit
+
+
+def test_person_cores_read_titles_middle_names_and_nicknames():
+    """nameparser's tables, not a list of ours, tell a title and a nickname from a given name."""
+    from pipeline.names import person_cores
+
+    assert person_cores("Miss Jenkin") == {("jenkin",)}
+    assert person_cores("Mark Jay Heller") == {("mark", "heller")}
+    assert person_cores('Luis Gerardo "Jerry" Ortiz') == {("luis", "ortiz"), ("jerry", "ortiz")}
+    assert ("mark", "felt") in person_cores("W. Mark Felt Sr.")
+    assert person_cores("Gigante") == frozenset()  # a bare word: a given name or a surname?
+
+
+def test_people_candidates_from_how_their_names_relate():
+    """Which links a person's name can make across articles (the model decides among them)."""
+    from pipeline.config import load_settings
+    from pipeline.reconcile.entities import MentionRow, link_candidates
+
+    def row(article, name):
+        return MentionRow(article, f"PERSON:{name.casefold()}", name, "PERSON", name, 1)
+
+    rows = [row("a", "Katie Jenkin"), row("b", "Miss Jenkin"), row("c", "Mark Jay Heller"), row("c", "Mark Heller"),
+            row("d", "Mark Heller"), row("e", "Lindsay Lohan"), row("f", "Lindsay"), row("g", "Fred LaRue"),
+            row("g", "Lindsay Lohan"), row("h", "Frederick Cheney LaRue"), row("i", "Jerry Ortiz"),
+            row("j", 'Luis Gerardo "Jerry" Ortiz'), row("k", "Katie Holmes")]
+    got = {(c.article_id, c.entity.split(":")[1], c.target.split(":")[1], c.method)
+           for c in link_candidates(rows, load_settings().link)}
+    assert ("b", "miss jenkin", "katie jenkin", "short_form") in got
+    assert ("c", "mark jay heller", "mark heller", "alias") in got  # the commoner name is the target
+    assert ("f", "lindsay", "lindsay lohan", "given") in got
+    assert ("h", "frederick cheney larue", "fred larue", "variant") in got
+    assert ("j", 'luis gerardo "jerry" ortiz', "jerry ortiz", "alias") in got
+    assert not any(t == "katie holmes" for _, e, t, _ in got if e == "miss jenkin")  # another surname

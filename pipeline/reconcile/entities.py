@@ -8,9 +8,13 @@ entity. Across articles each name keeps its own id unless evidence links it to a
   Diego Chargers", "Cheeks" of "Maurice Cheeks") or its head before "of" ("Academy" of
   "Academy of Motion Picture Arts and Sciences");
 - acronym: the name is the initials of a longer one ("NBA");
-- spelling: one letter apart in a long name of the same kind ("Duncan Raite", "Duncan Rait");
-- variant: a person with one surname and a given name the start of the other ("Fred LaRue",
-  "Frederick LaRue"); a name but for "Jr." or "Sr." is an alias.
+- spelling: one letter apart, or two neighbours swapped, in a long name of the same kind
+  ("Duncan Raite", "Duncan Rait");
+- people (names read by nameparser: titles, middle names, "Jr." and quoted nicknames apart): a
+  title and a surname is a short form of a person with that surname ("Miss Jenkin"); one given
+  name and surname but for middle names or "Jr." is an alias ("Mark Heller", "Mark Jay Heller");
+  a variant has one surname and a given name the start of the other ("Fred LaRue", "Frederick
+  Cheney LaRue"); given: a bare given name of a person ("Lindsay", "Lindsay Lohan").
 
 A longer name the same article names is a candidate too (the extractor folds a person's surname
 inside an article, not "Saints" into "New Orleans Saints"). Which candidate, if any, is the
@@ -35,7 +39,7 @@ import duckdb
 import pyarrow as pa
 
 from ..config import LinkSettings
-from ..names import entity_key, person_key
+from ..names import entity_key, person_cores, person_key
 from ..store.store import transaction
 from . import entity_index
 from .spelling import near_keys
@@ -62,7 +66,7 @@ class Link:
     confidence: float
 
 
-LINK_FEATURES = ("bias", "alias", "short_form", "acronym", "spelling", "variant", "in_article", "shared_any", "shared_log", "share", "only",
+LINK_FEATURES = ("bias", "alias", "short_form", "acronym", "spelling", "variant", "given", "in_article", "shared_any", "shared_log", "share", "only",
                  "top", "commonest", "target_articles", "short_articles", "person", "extra_words", "one_word")
 
 
@@ -192,17 +196,20 @@ def _candidates(ents: _Entities, settings_places: set[int]) -> dict[str, dict[st
     by_key: dict[str, list[str]] = defaultdict(list)
     by_suffix: dict[tuple[int, tuple[str, ...]], list[str]] = defaultdict(list)
     by_initials: dict[tuple[int, str], list[str]] = defaultdict(list)
-    by_surname: dict[str, list[str]] = defaultdict(list)  # people, by the last word of their name
-    generation: dict[str, str] = {}  # a person named with "Jr." or "Sr." -> the name without it
+    cores: dict[str, frozenset[tuple[str, ...]]] = {}  # people: the (given name, surname) they go by
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    by_given: dict[str, list[str]] = defaultdict(list)
     for e, k in ents.key.items():
         by_key[k].append(e)
-        if ents.group[e] == ents.person_group:
-            core = _person_tokens(ents.name[e])
-            if len(core) == 2:
-                by_surname[core[-1]].append(e)
-            if core != _tokens(k):  # "W. Mark Felt Sr.": a longer form of what "Mark Felt" ends with too
-                generation[e] = k = " ".join(core)
         toks = _tokens(k)
+        if ents.group[e] == ents.person_group:
+            cores[e] = person_cores(ents.name[e])
+            for core in cores[e]:
+                by_surname[core[-1]].append(e)
+                if len(core) == 2:
+                    by_given[core[0]].append(e)
+            if _person_tokens(ents.name[e]) != toks:  # "W. Mark Felt Sr.": "Mark Felt" is its short form too
+                toks = _person_tokens(ents.name[e])
         if ents.group[e] not in settings_places:
             for i in range(1, len(toks)):
                 if toks[i - 1] not in _GLUE and not any(c.isdigit() for t in toks[:i] for c in t):
@@ -236,18 +243,41 @@ def _candidates(ents: _Entities, settings_places: set[int]) -> dict[str, dict[st
         if name.isupper() and 2 <= len(name) <= 6 and name.isalpha():
             for long in by_initials.get((g, name), ()):
                 out[e].setdefault(long, "acronym")
-    for e, k in generation.items():  # "Arcade Joseph Comeaux Jr." and "Arcade Joseph Comeaux"
-        for c in by_key.get(k, ()):
-            out[e].setdefault(c, "alias")
-    for members in by_surname.values():  # a given name and its short form: "Fred" / "Frederick LaRue"
+        if g == person and len(toks) == 1 and not cores[e]:  # "Lindsay" of "Lindsay Lohan"
+            for long in by_given.get(k, ()):
+                out[e].setdefault(long, "given")
+    for members in by_surname.values():  # people who share a surname
+        members = sorted(set(members))
         if len(members) < 2:
             continue
         for e in members:
             for c in members:
-                if c != e and (len(ents.articles[c]), ents.key[e]) > (len(ents.articles[e]), ents.key[c]) \
-                        and _given_name_variants(ents.name[e], ents.name[c]):
-                    out[e].setdefault(c, "variant")
+                if c == e:
+                    continue
+                how = _person_relation(cores[e], cores[c])
+                if how == "short_form" or (how and (len(ents.articles[c]), ents.key[e]) > (len(ents.articles[e]), ents.key[c])):
+                    out[e].setdefault(c, how)
     return out
+
+
+def _person_relation(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> str:
+    """How two people's names relate: a title and the surname of b ("Miss Jenkin", "Katie
+    Jenkin"), one given name and surname but for middle names, titles or "Jr." ("Mark Heller",
+    "Mark Jay Heller"), or one surname with a given name the start of the other, at least three
+    letters ("Fred LaRue", "Frederick Cheney LaRue")."""
+    for x in a:
+        for y in b:
+            if len(x) == 1 and len(y) == 2 and x[0] == y[1]:
+                return "short_form"
+    if a & b:
+        return "alias"
+    for x in a:
+        for y in b:
+            if len(x) == 2 and len(y) == 2 and x[1] == y[1] and x[0] != y[0]:
+                short, long = sorted((x[0], y[0]), key=len)
+                if len(short) >= 3 and long.startswith(short):
+                    return "variant"
+    return ""
 
 
 _GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -258,16 +288,6 @@ def _person_tokens(name: str) -> tuple[str, ...]:
     Sr." -> "w mark felt")."""
     toks = _tokens(person_key(name))
     return toks[:-1] if len(toks) > 2 and toks[-1] in _GENERATION else toks
-
-
-def _given_name_variants(a: str, b: str) -> bool:
-    """One surname, and one given name the start of the other ("Fred" of "Frederick", "Alex" of
-    "Alexandros"), at least three letters long."""
-    ta, tb = _person_tokens(a), _person_tokens(b)
-    if len(ta) != 2 or len(tb) != 2 or ta[1] != tb[1] or ta[0] == tb[0]:
-        return False
-    short, long = sorted((ta[0], tb[0]), key=len)
-    return len(short) >= 3 and long.startswith(short)
 
 
 def link_candidates(rows: list[MentionRow], settings: LinkSettings) -> list[Candidate]:
@@ -332,6 +352,7 @@ def _evidence(e: str, article: str, cast: set[str], cands: dict[str, str], ents:
     out = []
     for c, method in cands.items():
         f = {"bias": 1.0, "alias": 0.0, "short_form": 0.0, "acronym": 0.0, "spelling": 0.0, "variant": 0.0,
+             "given": 0.0,
              "in_article": float(c in cast)}
         f[method] = 1.0
         f.update(shared_any=float(shared[c] > 0), shared_log=math.log1p(shared[c]), share=min(1.0, shared[c] / others),

@@ -27,10 +27,10 @@ from collections.abc import Iterable
 import duckdb
 import pyarrow as pa
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from ..config import LinkSettings
-from ..names import entity_key
+from ..names import entity_key, person_cores
 
 _OF_HEAD = " of "
 
@@ -38,16 +38,19 @@ _OF_HEAD = " of "
 def key_rows(article_id: str, entity: str, names: Iterable[str], texts: Iterable[str],
              settings: LinkSettings, person: bool = False) -> set[tuple[str, str, str, str, str]]:
     """(article, entity, kind, value, key) rows for one article entity."""
-    from .entities import _initials, _person_tokens  # the linker's own rules (lazy: it imports us)
+    from .entities import _initials  # the linker's own rules (lazy: it imports us)
 
     out = set()
-    if person:  # people with one surname or one name but for "Jr." may be one person ("person" rows)
+    if person:  # people who share a surname or a given name may be one person ("person" rows)
         for n in names:
-            core = _person_tokens(n)
-            if core:
-                out.add((article_id, entity, "person", "g:" + " ".join(core), " ".join(core)))
-            if len(core) == 2:
+            cores = person_cores(n)
+            for core in cores:
                 out.add((article_id, entity, "person", "s:" + core[-1], " ".join(core)))
+                if len(core) == 2:
+                    out.add((article_id, entity, "person", "f:" + core[0], " ".join(core)))
+            k = entity_key(n)
+            if not cores and k and " " not in k:  # a bare given name
+                out.add((article_id, entity, "person", "f:" + k, k))
     keys = {k for k in (entity_key(n) for n in names) if k}
     for k in keys:
         out.add((article_id, entity, "key", k, k))
@@ -105,8 +108,8 @@ def candidates_of(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str
 
 
 def same_person(con: duckdb.DuckDBPyConnection, entities: set[str]) -> set[str]:
-    """People who share a surname or a name but for "Jr." with one of these (given-name variants
-    and generations are candidates both ways)."""
+    """People who share a surname or a given name with one of these (the person relations of the
+    linker are candidates both ways)."""
     return _matching(con, entities, mine="person", theirs="person")
 
 
@@ -128,7 +131,7 @@ def spelling_neighbours(con: duckdb.DuckDBPyConnection, entities: set[str], sett
         frontier = set()
         for value, key in mine:
             members = block.get(value.rsplit(":", 1)[0], [])
-            for _, _, i in process.extract(key, [m[1] for m in members], scorer=Levenshtein.distance,
+            for _, _, i in process.extract(key, [m[1] for m in members], scorer=OSA.distance,
                                            score_cutoff=edits, limit=None):
                 if members[i][0] not in reached:
                     frontier.add(members[i][0])

@@ -1,6 +1,7 @@
 """Which names are a few edits apart, without comparing every pair.
 
-Two strings within k edits (Levenshtein) share a string left after at most k deletions from
+Two strings within k edits (optimal string alignment: a swap of two neighbouring letters, "Klistchko"
+for "Klitschko", "Centre" for "Center", is one edit, as a substitution is) share a string left after at most k deletions from
 each (SymSpell's deletion neighbourhood). So names are compared only when they share such a
 variant: the linker's spelling blocks cost about their size, not its square.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 
 def deletions(key: str, edits: int) -> set[str]:
@@ -30,5 +31,5 @@ def near_keys(keys: list[str], edits: int) -> list[list[int]]:
     out: list[list[int]] = []
     for i, k in enumerate(keys):
         cands = {j for v in deletions(k, edits) for j in variants[v] if j != i}
-        out.append(sorted(j for j in cands if Levenshtein.distance(k, keys[j], score_cutoff=edits) <= edits))
+        out.append(sorted(j for j in cands if OSA.distance(k, keys[j], score_cutoff=edits) <= edits))
     return out
