@@ -192,11 +192,13 @@ class Database:
     def __repr__(self) -> str:
         return f"Database({str(self.path)!r})"
 
-    def sql(self, query: str) -> pd.DataFrame | None:
-        """Run SQL read-only (no other files or databases); a DataFrame, or None for no result."""
+    def sql(self, query: str, *, timeout: float | None = None) -> pd.DataFrame | None:
+        """Run one reading statement (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE) read-only, no other
+        files or databases, within the [query] limits (`timeout` seconds overrides the setting); a
+        DataFrame, or None for no result."""
         from .query import run_query
 
-        return run_query(self.path, query)
+        return run_query(self.path, query, self.settings.query, timeout)
 
     def tables(self) -> list[str]:
         """The tables and views, tables first."""
@@ -214,21 +216,12 @@ class Database:
 
     def arrow(self, name_or_query: str) -> pa.Table:
         """A table or view, or the result of a query, as an Arrow table."""
-        from .query import refuse_outside_statements
-        from .store import store
+        from .query import run_sandboxed
 
         query = name_or_query
         if name_or_query in self.tables():
             query = f'SELECT * FROM "{name_or_query}"'
-        con = store.connect(self.path, read_only=True, sandbox=True)
-        try:
-            refuse_outside_statements(con, query)
-            try:
-                return con.sql(query).to_arrow_table()
-            except Exception as exc:  # duckdb.Error: one line, as `facts query` prints it
-                raise QueryError(str(exc).splitlines()[0]) from None
-        finally:
-            con.close()
+        return run_sandboxed(self.path, query, lambda rel: rel.to_arrow_table(), self.settings.query)
 
     def stats(self) -> dict[str, Any]:
         """What `facts stats --json` prints: counts, outlets, dates, top entities, last run."""
@@ -237,11 +230,11 @@ class Database:
         return corpus_stats(self.path)
 
     def reconcile(self, *, full: bool = False) -> dict[str, int]:
-        """Bring facts, stories, conflicts and links up to date (only the regions changed articles
-        touch; `full` rebuilds everything and relinks entities). Returns row counts, with
-        `reconciled_articles` and `settings_changed` (1 when the matching settings differ from
-        those the stored facts were built with)."""
-        from .reconcile import link_entities, load_link_model, reconcile
+        """Bring links, facts, stories and conflicts up to date (only the decisions and regions
+        changed articles touch, links behind included; `full` relinks and rebuilds everything).
+        Returns row counts, with `entities`, `reconciled_articles` and `settings_changed` (1 when
+        the matching settings differ from those the stored facts were built with)."""
+        from .reconcile import update
         from .runlock import run_lock
         from .store import store
 
@@ -249,11 +242,7 @@ class Database:
         with run_lock(str(self.path)):
             con = store.connect(self.path, wait_seconds=s.run.lock_wait_seconds)
             try:
-                if full:
-                    link_entities(con, s.link, load_link_model(s.config_dir), full=True)
-                counts = reconcile(con, s.config_dir / "fx_rates.csv", s.config_dir / "units.toml", settings=s,
-                                   full=full)
-                store.mark_reconciled(con)
+                counts = update(con, s, full=full)
                 con.execute("CHECKPOINT")
             finally:
                 con.close()

@@ -165,25 +165,34 @@ def inspect(path: str, config_file: str | None, raw: bool, published: str | None
 @cli.command()
 @click.argument("sql", required=False)
 @db_option
-@click.option("--file", "sql_file", type=click.File("r"), help="Read the SQL from this file.")
+@click.option("--file", "sql_file", type=click.Path(dir_okay=False), help="Read the SQL from this file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]), default="table",
               show_default=True, help="Output format.")
-def query(sql: str | None, db: str, sql_file, fmt: str) -> None:
-    """Run SQL against the database, opened read-only.
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop the query after this long (default: [query] timeout_seconds, 120).")
+@config_option
+def query(sql: str | None, db: str, sql_file: str | None, fmt: str, timeout: float | None,
+          config_file: str | None) -> None:
+    """Run one reading statement against the database, opened read-only.
+
+    SELECT, WITH ... SELECT, DESCRIBE, SHOW and SUMMARIZE run; anything else is refused. Memory,
+    spill and time are limited by the [query] settings.
 
     \b
     Example:
       facts query "SELECT name, type, n_articles FROM entities ORDER BY n_articles DESC LIMIT 10"
     """
     from . import api
-    from .query import format_frame
+    from .query import format_frame, read_sql_file
 
-    if sql_file is not None:
-        sql = sql_file.read()
+    settings = _settings(config_file)
+    with errors_as_messages():
+        if sql_file is not None:
+            sql = read_sql_file(sql_file, settings.query.max_sql_bytes)
     if not sql or not sql.strip():
         raise click.UsageError("give SQL as an argument or with --file")
     with errors_as_messages():
-        frame = api.open(db).sql(sql)
+        frame = api.open(db, config=settings).sql(sql, timeout=timeout)
     click.echo(format_frame(frame, fmt), nl=False)
 
 
@@ -216,9 +225,9 @@ def export(table: str, fmt: str, out_dir: str, overwrite: bool, db: str, config_
 @config_option
 @click.option("--full", is_flag=True, help="Rebuild every fact and story, not only what changed.")
 def reconcile(db: str, config_file: str | None, full: bool) -> None:
-    """Bring facts, fact_sources, conflicts, article_links and stories up to date.
+    """Bring entity links, facts, fact_sources, conflicts, article_links and stories up to date.
 
-    `facts run` does this by itself for the articles it adds or replaces. Use
+    `facts run` ends with this step (what a killed run left behind included). Use
     --full after editing matching settings ([stories] in the config, units.toml,
     fx_rates.csv) to apply them to every stored article; it redoes cross-article
     entity links too ([link] settings changes are applied by any run by themselves).

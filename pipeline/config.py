@@ -106,6 +106,14 @@ class ExportSettings:
 
 
 @dataclass(frozen=True)
+class QuerySettings:
+    timeout_seconds: float = 120.0
+    memory_limit: str = "2GB"
+    max_temp_size: str = "2GB"
+    max_sql_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True)
 class Settings:
     model: ModelSettings = field(default_factory=ModelSettings)
     run: RunSettings = field(default_factory=RunSettings)
@@ -115,6 +123,7 @@ class Settings:
     link: LinkSettings = field(default_factory=LinkSettings)
     stories: StorySettings = field(default_factory=StorySettings)
     export: ExportSettings = field(default_factory=ExportSettings)
+    query: QuerySettings = field(default_factory=QuerySettings)
     config_dir: Path = DEFAULT_CONFIG_DIR
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,6 +142,7 @@ _SECTION_CLASSES = {
     "link": LinkSettings,
     "stories": StorySettings,
     "export": ExportSettings,
+    "query": QuerySettings,
 }
 
 

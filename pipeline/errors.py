@@ -33,6 +33,10 @@ class QueryError(PipelineError):
     """A SQL statement failed."""
 
 
+class QueryTimeout(QueryError):
+    """A user statement ran past its time limit and was stopped."""
+
+
 class ExportError(PipelineError):
     """An export cannot be written (target exists, unknown table...)."""
 

@@ -3,47 +3,113 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pandas as pd
 
-from .errors import QueryError, ReadOnlyViolation
+from .config import QuerySettings
+from .errors import QueryError, QueryTimeout, ReadOnlyViolation
 from .store import store
 
 MAX_COL_WIDTH = 60  # table output: longer cells are cut with an ellipsis
 
-# Statements that reach beyond the database. The sandboxed connection already fails them (no
-# external access); refusing them by parsed type also covers what DuckDB still allows without
-# external access: attaching this same file again, or COPY into its `.tmp` folder.
-REFUSED_STATEMENTS = {
-    duckdb.StatementType.ATTACH: "ATTACH", duckdb.StatementType.DETACH: "DETACH",
-    duckdb.StatementType.COPY: "COPY", duckdb.StatementType.COPY_DATABASE: "COPY FROM DATABASE",
-    duckdb.StatementType.EXPORT: "EXPORT DATABASE", duckdb.StatementType.LOAD: "INSTALL/LOAD",
-}
+ALLOWED = "a single SELECT (or WITH ... SELECT, FROM ..., VALUES, DESCRIBE, SHOW, SUMMARIZE)"
 
 
-def run_query(db_path: str | Path, sql: str) -> pd.DataFrame | None:
+def run_query(db_path: str | Path, sql: str, limits: QuerySettings | None = None,
+              timeout: float | None = None) -> pd.DataFrame | None:
     """Run user SQL read-only, with no access to other files, databases or settings."""
-    con = store.connect(db_path, read_only=True, sandbox=True)
+    return run_sandboxed(db_path, sql, lambda rel: rel.df(), limits, timeout)
+
+
+def run_sandboxed(db_path: str | Path, sql: str, fetch: Callable, limits: QuerySettings | None = None,
+                  timeout: float | None = None):
+    """The one way user SQL runs: an allow-listed statement on a sandboxed read-only connection
+    with DuckDB's memory and spill limits, stopped after `timeout` seconds or on Ctrl-C.
+
+    The statement runs on a helper thread so this one can interrupt it: a long DuckDB call holds
+    the main thread in C, where neither a timer nor Ctrl-C reaches it."""
+    limits = limits or QuerySettings()
+    seconds = limits.timeout_seconds if timeout is None else timeout
+    con = store.connect(db_path, read_only=True, sandbox=True, limits=limits)
     try:
-        refuse_outside_statements(con, sql)
-        return store.run_sql(con, sql)
+        allow_only_select(con, sql)
+        done: dict[str, object] = {}
+
+        def work() -> None:
+            try:
+                rel = con.sql(sql)
+                done["value"] = fetch(rel) if rel is not None else None
+            except BaseException as exc:  # handed to the caller's thread, raised there
+                done["error"] = exc
+
+        worker = threading.Thread(target=work, name="facts-query", daemon=True)
+        worker.start()
+        deadline = time.monotonic() + seconds if seconds and seconds > 0 else None
+        try:
+            while worker.is_alive():
+                worker.join(0.05)
+                if deadline is not None and time.monotonic() > deadline and worker.is_alive():
+                    con.interrupt()
+                    worker.join(10)
+                    raise QueryTimeout(f"the query ran longer than {seconds:g} s and was stopped (raise the limit "
+                                       "with `facts query --timeout SECONDS`, or [query] timeout_seconds)")
+        except KeyboardInterrupt:
+            con.interrupt()
+            worker.join(10)
+            raise
+        if "error" in done:
+            raise _one_line(done["error"])
+        return done.get("value")
     finally:
         con.close()
 
 
-def refuse_outside_statements(con, sql: str) -> None:
-    """Refuse, by parsed statement type, what reaches beyond this database."""
+def read_sql_file(path: str | Path, max_bytes: int) -> str:
+    """The SQL of a file: at most `max_bytes` read (a device or a huge file never hangs us), UTF-8."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise QueryError(f"{path}: longer than {max_bytes:,} bytes, the most SQL read ([query] max_sql_bytes)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def allow_only_select(con, sql: str) -> None:
+    """Refuse, by parsed statement type, everything but one reading statement: an allow-list, so
+    a statement DuckDB adds later is refused until someone decides it is safe."""
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
-        raise QueryError(str(exc)) from None
-    for st in statements:
-        if st.type in REFUSED_STATEMENTS:
-            raise ReadOnlyViolation(
-                f"refused: {REFUSED_STATEMENTS[st.type]} is not allowed in `facts query`, which reads only "
-                "this database (use `facts export` to write files)")
+        raise QueryError(str(exc).splitlines()[0]) from None
+    if len(statements) != 1:
+        raise ReadOnlyViolation(f"refused: `facts query` runs one statement at a time ({len(statements)} given): "
+                                f"{ALLOWED}")
+    try:
+        kind = statements[0].type
+    except ValueError:  # a statement type this duckdb's Python API cannot even name
+        raise ReadOnlyViolation(f"refused: `facts query` runs only {ALLOWED}") from None
+    if kind != duckdb.StatementType.SELECT:
+        raise ReadOnlyViolation(f"refused: {kind.name} is not allowed: `facts query` opens the database read-only "
+                                f"and runs only {ALLOWED} (use `facts export` to write files)")
+
+
+def _one_line(exc: BaseException) -> BaseException:
+    if isinstance(exc, duckdb.Error):
+        try:
+            store.raise_sql_error(exc)
+        except Exception as mapped:  # noqa: BLE001 - the mapped domain error
+            return mapped
+    return exc
 
 
 def _cell(v) -> str:

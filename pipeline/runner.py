@@ -26,7 +26,7 @@ from .config import Settings
 from .engine import process_documents
 from .failures import read_guarded
 from .ingest import discover, shown_name
-from .reconcile import link_entities, load_link_model, reconcile
+from .reconcile import update
 from .records import ArticleFailed, IngestError, Processed, RawDocument
 from .runlock import run_lock
 from .store import store
@@ -215,14 +215,11 @@ def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
     con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
     try:
         _store_errors(con, summary)
-        summary.rows["entities"] = link_entities(con, settings.link, load_link_model(settings.config_dir))
-        if summary.new or summary.replaced or store.needs_reconcile(con):
-            counts = reconcile(con, settings.config_dir / "fx_rates.csv", settings.config_dir / "units.toml",
-                               settings=settings)
-            summary.reconciled = counts.pop("reconciled_articles", 0)
-            summary.settings_changed = bool(counts.pop("settings_changed", 0))
-            summary.rows.update(counts)
-            store.mark_reconciled(con)
+        counts = update(con, settings)  # also what an earlier killed run or command left behind
+        summary.rows["entities"] = counts.pop("entities")
+        summary.reconciled = counts.pop("reconciled_articles", 0)
+        summary.settings_changed = bool(counts.pop("settings_changed", 0))
+        summary.rows.update(counts)
         store.finish_run(con, summary.run_id, summary.status, summary.counts, summary.rows)
         con.execute("CHECKPOINT")
     finally:

@@ -64,6 +64,12 @@ HOSTILE = [
     "RESET lock_configuration",
     "INSTALL httpfs",
     "LOAD parquet",
+    # issue 33: the statement filter saw EXPLAIN / PREPARE / EXECUTE and let these write files
+    "EXPLAIN ANALYZE COPY (SELECT * FROM articles) TO '{dir}/facts.duckdb.tmp/leak.csv'",
+    "PREPARE p AS COPY articles TO '{dir}/facts.duckdb.tmp/x.csv'; EXECUTE p",
+    "CREATE TEMP TABLE t AS SELECT 1", "CREATE TEMP VIEW v AS SELECT 1", "CREATE TEMP MACRO m(x) AS x",
+    "CREATE TEMP SEQUENCE s", "UPDATE EXTENSIONS", "CALL pragma_version()", "SET threads = 1",
+    "SELECT 1; SELECT 2",
 ]
 
 
@@ -91,7 +97,10 @@ def test_the_sandboxed_connection_alone_blocks_files(sandbox, sql):
     con = store.connect(db, read_only=True, sandbox=True)
     try:
         with pytest.raises(ReadOnlyViolation):
-            store.run_sql(con, sql.format(dir=folder))
+            try:
+                con.sql(sql.format(dir=folder))
+            except duckdb.Error as exc:
+                store.raise_sql_error(exc)
         assert con.execute("SELECT current_setting('enable_external_access'), "
                            "current_setting('lock_configuration')").fetchall() == [(False, True)]
     finally:
@@ -119,6 +128,40 @@ def test_run_query_raises_the_domain_error(sandbox):
     with pytest.raises(ReadOnlyViolation, match="ATTACH"):
         run_query(db, f"ATTACH '{folder}/other.duckdb' AS o")
     assert run_query(db, "SELECT count(*) AS n FROM articles")["n"].tolist() == [5]
+
+
+def test_a_query_past_its_time_limit_is_stopped_with_one_line(sandbox):
+    folder, db = sandbox
+    t0 = time.monotonic()
+    result = invoke("query", "SELECT count(*) FROM range(100000000000) a, range(100000) b", "--db", db,
+                    "--timeout", "1")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: the query ran longer than 1 s") and result.output.count("\n") == 1
+    assert time.monotonic() - t0 < 60  # stopped, not run to the end (hours)
+
+
+def test_a_query_over_its_memory_limit_fails_with_one_line(sandbox):
+    folder, db = sandbox
+    cfg = folder / "small.toml"
+    cfg.write_text('[query]\nmemory_limit = "20MB"\nmax_temp_size = "0KB"\n', encoding="utf-8")
+    result = invoke("query", "SELECT list(range) FROM range(50000000)", "--db", db, "--config", cfg)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    assert "memory" in result.output
+
+
+@pytest.mark.parametrize("content, message", [
+    (None, "longer than"),  # /dev/zero: endless
+    (b"SELECT '\xff\xfe'", "not UTF-8 text"),
+])
+def test_a_sql_file_that_cannot_be_sql_is_one_line(sandbox, content, message):
+    folder, db = sandbox
+    path = Path("/dev/zero") if content is None else folder / "q.sql"
+    if content is not None:
+        path.write_bytes(content)
+    result = invoke("query", "--file", path, "--db", db)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}: {message}") and result.output.count("\n") == 1, result.output
 
 
 # --- killed runs ---------------------------------------------------------------------------

@@ -51,7 +51,7 @@ SANDBOX_CONFIG = {"enable_external_access": False}
 
 
 def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float = 0.0,
-            sandbox: bool = False) -> duckdb.DuckDBPyConnection:
+            sandbox: bool = False, limits=None) -> duckdb.DuckDBPyConnection:
     """Open the DB; a held lock becomes DatabaseLocked (after waiting up to wait_seconds).
 
     sandbox=True (read-only only) is for user SQL: external access is off from the start and
@@ -87,6 +87,9 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
         con.execute("SET TimeZone = 'UTC'")
         check_version(con, db)
         if sandbox:
+            if limits is not None:  # QuerySettings: DuckDB's own memory and spill limits
+                con.execute("SET memory_limit = ?", [limits.memory_limit])
+                con.execute("SET max_temp_directory_size = ?", [limits.max_temp_size])
             con.execute("SET lock_configuration = true")
         if not read_only:
             ensure_schema(con)
@@ -279,49 +282,27 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, counts:
          counts.get("rejected", 0), counts.get("failed", 0), json.dumps(rows_written), run_id])
 
 
-def _articles_state(con: duckdb.DuckDBPyConnection) -> str:
-    rows = con.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()
-    return content_id("articles", *(r[0] for r in rows))
-
-
-def needs_reconcile(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the facts were built from another set of articles (or never)."""
-    rows = con.execute("SELECT value FROM meta WHERE key = 'reconciled_state'").fetchall()
-    return not rows or rows[0][0] != _articles_state(con)
-
-
-def mark_reconciled(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM meta WHERE key = 'reconciled_state'")
-    con.execute("INSERT INTO meta VALUES ('reconciled_state', ?)", [_articles_state(con)])
-    con.execute("COMMIT")
-
-
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
         "ORDER BY table_type, table_name").fetchall()]
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, sql: str):
-    """Execute user SQL on a read-only connection; return a DataFrame (or None).
-
-    What the read-only, sandboxed connection blocks becomes ReadOnlyViolation, one line.
-    """
-    try:
-        rel = con.sql(sql)
-        return rel.df() if rel is not None else None
-    except duckdb.Error as exc:
-        msg = str(exc)
-        first = msg.splitlines()[0]
-        if "read-only" in msg or "read only" in msg:
-            raise ReadOnlyViolation(
-                "refused: the database is opened read-only by `facts query`; "
-                f"statements that change it are not allowed ({first})") from None
-        if isinstance(exc, duckdb.PermissionException):
-            raise ReadOnlyViolation(
-                "refused: `facts query` reads only this database, not other files, URLs, "
-                f"databases or extensions; use `facts export` to write files ({first})") from None
-        if "configuration has been locked" in msg:
-            raise ReadOnlyViolation(f"refused: `facts query` cannot change DuckDB settings ({first})") from None
-        raise QueryError(msg) from None
+def raise_sql_error(exc: duckdb.Error) -> None:
+    """A DuckDB error on user SQL as the domain error, one line: what the read-only, sandboxed
+    connection blocks becomes ReadOnlyViolation, the rest QueryError."""
+    msg = str(exc)
+    first = msg.splitlines()[0] if msg else type(exc).__name__
+    if "read-only" in msg or "read only" in msg:
+        raise ReadOnlyViolation(
+            "refused: the database is opened read-only by `facts query`; "
+            f"statements that change it are not allowed ({first})") from None
+    if isinstance(exc, duckdb.PermissionException):
+        raise ReadOnlyViolation(
+            "refused: `facts query` reads only this database, not other files, URLs, "
+            f"databases or extensions; use `facts export` to write files ({first})") from None
+    if "configuration has been locked" in msg:
+        raise ReadOnlyViolation(f"refused: `facts query` cannot change DuckDB settings ({first})") from None
+    if isinstance(exc, duckdb.OutOfMemoryException) or "Out of Memory" in msg:
+        raise QueryError(f"the query needs more memory than its limit ([query] memory_limit; {first})") from None
+    raise QueryError(msg) from None
