@@ -29,10 +29,16 @@ config_option = click.option("--config", "config_file", type=click.Path(exists=T
 @contextmanager
 def errors_as_messages() -> Iterator[None]:
     """Domain errors -> `Error: ...` and exit 1, no traceback."""
+    from .store.store import is_storage_error, storage_message
+
     try:
         yield
     except PipelineError as exc:
         raise click.ClickException(str(exc)) from None
+    except Exception as exc:  # a disk that is full or read-only is the user's to fix; anything else a bug
+        if is_storage_error(exc):
+            raise click.ClickException(storage_message(exc)) from None
+        raise
 
 
 def _settings(config_file: str | None) -> Settings:

@@ -21,6 +21,14 @@ class DatabaseMissing(PipelineError):
     """A read command was pointed at a database that does not exist."""
 
 
+class DatabaseUnreadable(PipelineError):
+    """--db names a file that is not a (whole) DuckDB database."""
+
+
+class StorageError(PipelineError):
+    """The disk refused a write: full, read-only or not permitted."""
+
+
 class SchemaVersionError(PipelineError):
     """The database was written by a newer version of facts."""
 

@@ -14,14 +14,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import DatabaseLocked
+from .errors import DatabaseLocked, StorageError
 
 
 @contextmanager
 def run_lock(db_path: str | Path) -> Iterator[None]:
+    from .store.store import check_database_file
+
+    check_database_file(db_path)  # not beside a file that is no database
     lock_path = Path(f"{db_path}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(lock_path, "a+")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock_path, "a+")
+    except OSError as exc:
+        raise StorageError(f"{db_path}: cannot create the run lock {lock_path} ({exc.strerror or exc}); "
+                           "use a --db in a writable folder") from None
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

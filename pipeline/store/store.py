@@ -21,7 +21,8 @@ from typing import Any, Iterable, Iterator
 import duckdb
 import pyarrow as pa
 
-from ..errors import DatabaseLocked, DatabaseMissing, QueryError, ReadOnlyViolation, SchemaVersionError
+from ..errors import (DatabaseLocked, DatabaseMissing, DatabaseUnreadable, QueryError, ReadOnlyViolation,
+                      SchemaVersionError, StorageError)
 from ..records import ArticleFailed, IngestError, Processed, content_id
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
@@ -50,6 +51,36 @@ def _lock_message(db_path: str, exc: Exception) -> str:
 SANDBOX_CONFIG = {"enable_external_access": False}
 
 
+_STORAGE = ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied")
+
+
+def is_storage_error(exc: BaseException) -> bool:
+    """A write the disk refused (full, read-only, no permission): the user's to fix, not a bug."""
+    return isinstance(exc, (duckdb.Error, OSError)) and any(m in str(exc) for m in _STORAGE)
+
+
+def storage_message(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"the database cannot be written: {text}. Articles committed before this are kept; free space " \
+           "(or use a writable place) and run again: unchanged articles are skipped"
+
+
+def check_database_file(db_path: str | Path) -> None:
+    """Refuse a file that is not a DuckDB database before anything is created beside it."""
+    path = Path(db_path)
+    if path.is_dir():
+        raise DatabaseUnreadable(f"{path}: is a folder, not a DuckDB database file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DatabaseUnreadable(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if head and head[8:12] != b"DUCK":
+        raise DatabaseUnreadable(f"{path}: not a DuckDB database file (is --db the right path?)")
+
+
 def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float = 0.0,
             sandbox: bool = False, limits=None) -> duckdb.DuckDBPyConnection:
     """Open the DB; a held lock becomes DatabaseLocked (after waiting up to wait_seconds).
@@ -62,8 +93,12 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
         raise ValueError("a sandboxed connection is read-only")
     if read_only and not Path(db).exists():
         raise DatabaseMissing(f"{db}: no such database (create it with `facts run`)")
+    check_database_file(db)
     if not read_only:
-        Path(db).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"{db}: cannot create its folder ({exc.strerror or exc})") from None
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     while True:
@@ -78,7 +113,10 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
                              "(e.g. a sandboxed `facts query` connection); close that connection first") from None
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise
+                if is_storage_error(exc):
+                    raise StorageError(f"{db}: {storage_message(exc)}") from None
+                raise DatabaseUnreadable(f"{db}: cannot be opened as a DuckDB database "
+                                         f"({str(exc).splitlines()[0]})") from None
             if time.monotonic() >= deadline:
                 raise DatabaseLocked(_lock_message(db, exc)) from None
             time.sleep(delay)
@@ -93,6 +131,12 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
             con.execute("SET lock_configuration = true")
         if not read_only:
             ensure_schema(con)
+    except duckdb.IOException as exc:  # a truncated or damaged file reads short
+        con.close()
+        if is_storage_error(exc):
+            raise StorageError(f"{db}: {storage_message(exc)}") from None
+        raise DatabaseUnreadable(f"{db}: damaged, cannot be read as a DuckDB database "
+                                 f"({str(exc).splitlines()[0]})") from None
     except Exception:
         con.close()
         raise
@@ -120,11 +164,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Apply schema.sql (idempotent) and record its version; checkpoint after DDL."""
     if stored_version(con) == SCHEMA_VERSION:
         return
-    con.execute("BEGIN")
-    con.execute(SCHEMA_SQL)
-    con.execute("DELETE FROM meta WHERE key = 'schema_version'")
-    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
-    con.execute("COMMIT")
+    with transaction(con):
+        con.execute(SCHEMA_SQL)
+        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
     con.execute("CHECKPOINT")
 
 
@@ -149,8 +192,13 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
         con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
+    except BaseException as exc:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a failed COMMIT has ended the transaction already: the first error is the one to tell
+        if isinstance(exc, duckdb.Error) and is_storage_error(exc):
+            raise StorageError(storage_message(exc)) from None
         raise
 
 
@@ -230,17 +278,12 @@ def write_article(con: duckdb.DuckDBPyConnection, p: Processed, run_id: str,
     drop = sorted({p.article.article_id, *replaces})
     rows = article_rows(p, run_id)
     counts: dict[str, int] = {}
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         marks = ", ".join("?" for _ in drop)
         for table in ARTICLE_TABLES:
             con.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", drop)
         for table in reversed(ARTICLE_TABLES):
             counts[table] = insert_rows(con, table, rows.get(table, []))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return counts
 
 
@@ -249,9 +292,8 @@ def record_errors(con: duckdb.DuckDBPyConnection, errors: list[IngestError | Art
     rows = [{"run_id": run_id, "path": e.path, "line": e.line, "error": e.error,
              "message": e.message, "recorded_at": _now(), "traceback": getattr(e, "traceback", None) or None}
             for e in errors]
-    con.execute("BEGIN TRANSACTION")
-    n = insert_rows(con, "ingest_errors", rows)
-    con.execute("COMMIT")
+    with transaction(con):
+        n = insert_rows(con, "ingest_errors", rows)
     return n
 
 
