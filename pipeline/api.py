@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -24,7 +24,8 @@ import pandas as pd
 import pyarrow as pa
 
 from .config import Settings, load_settings, resolve_workers
-from .errors import DatabaseMissing, ExtractionFailed, InputRejected, PipelineError, QueryError
+from .errors import (ConfigError, DatabaseMissing, ExtractionFailed, InputRejected, InvalidArgument, PipelineError,
+                     QueryError)
 from .records import Article, ArticleExtraction, ArticleFailed, IngestError, Processed
 from .runner import RunSummary
 
@@ -79,7 +80,32 @@ class Document:
 
 def settings_from(config: Config = None) -> Settings:
     """Settings as given, or config/pipeline.toml with this TOML file on top (None: defaults)."""
-    return config if isinstance(config, Settings) else load_settings(config)
+    if isinstance(config, Settings):
+        return config
+    if config is not None and not isinstance(config, (str, os.PathLike)):
+        raise InvalidArgument(f"config is Settings or the path of a TOML file, not {type(config).__name__}")
+    if config is not None and Path(config).is_dir():
+        raise ConfigError(f"{config}: is a folder; config is one TOML file")
+    return load_settings(config)
+
+
+def published_day(value: str | date | None) -> str | None:
+    """A publication date as YYYY-MM-DD, or InvalidArgument (a misspelt date is not silently none)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        v = value.strip()
+        try:
+            if len(v) == 10:
+                return date.fromisoformat(v).isoformat()
+        except ValueError:
+            pass
+        raise InvalidArgument(f"published {value!r} is not a date as YYYY-MM-DD")
+    raise InvalidArgument(f"published is a date or 'YYYY-MM-DD', not {type(value).__name__} {value!r}")
 
 
 def extract(text_or_html: str | bytes, *, published: str | date | None = None, format: str | None = None,
@@ -104,17 +130,26 @@ def extract_many(items: Iterable[str | bytes | os.PathLike | BinaryIO], *, publi
     from the extension), or a binary file object (named by its `.name`). A JSON-lines item
     gives one Document per record. A bad item raises (on_error="raise"), is left out ("skip"),
     or comes out in its place as the exception ("return", what `facts inspect` prints); the
-    message names the file and line, or the item by position ("<input 3>")."""
+    message names the file and line, or the item by position ("<input 3>"). Arguments are
+    checked at the call, not at the first item."""
+    if on_error not in ("raise", "skip", "return"):
+        raise InvalidArgument("on_error is 'raise', 'skip' or 'return'")
+    if isinstance(items, (str, bytes, bytearray, os.PathLike)) or not hasattr(items, "__iter__"):
+        raise InvalidArgument("extract_many takes an iterable of inputs (texts, bytes, paths, files); "
+                              "for one input use extract()")
+    day = published_day(published)
+    settings = settings_from(config)
+    return _extract_stream(items, day, format, raw, settings, on_error)
+
+
+def _extract_stream(items, day: str | None, format: str | None, raw: bool, settings: Settings,
+                    on_error: str) -> Iterator[Document | PipelineError]:
     from .engine import Extractor
 
-    if on_error not in ("raise", "skip", "return"):
-        raise ValueError("on_error is 'raise', 'skip' or 'return'")
-    settings = settings_from(config)
     key = json.dumps(settings.to_dict(), sort_keys=True, default=str)
     extractor = _EXTRACTORS.get(key)
     if extractor is None:
         extractor = _EXTRACTORS[key] = Extractor(settings)
-    day = published.isoformat() if isinstance(published, date) else published
 
     def docs():
         for i, item in enumerate(items, start=1):
@@ -142,8 +177,13 @@ def _documents(item, i: int, format: str | None, settings: Settings):
         return
     if hasattr(item, "read"):
         data, name = item.read(), str(getattr(item, "name", "") or f"<input {i}>")
-    else:
+        data = data.encode("utf-8") if isinstance(data, str) else data  # a text file object (io.StringIO)
+        if not isinstance(data, (bytes, bytearray)):
+            raise InvalidArgument(f"<input {i}>: its read() gave {type(data).__name__}, not text or bytes")
+    elif isinstance(item, (str, bytes, bytearray, memoryview)):
         data, name = (item.encode("utf-8") if isinstance(item, str) else bytes(item)), f"<input {i}>"
+    else:
+        raise InvalidArgument(f"<input {i}> is {type(item).__name__}: give a text, bytes, a path or a file object")
     kind = format or FORMATS.get(Path(name).suffix.lower()) or sniff_format(data)
     yield from documents_from_bytes(data, name, kind, settings.ingest)
 
@@ -160,13 +200,23 @@ def run(paths: str | os.PathLike | Iterable[str | os.PathLike] = "corpus", db: s
         force: bool = False, engine: str = "local", ray_address: str | None = None) -> RunSummary:
     """Process files and folders into the database, as `facts run` does; returns its summary.
 
-    Bad inputs do not raise: they are in `summary.errors` (and ingest_errors). `progress` is
+    Bad inputs do not raise: they are in `summary.errors` (and ingest_errors), a path that names
+    nothing among others too; arguments that cannot be used raise InvalidArgument. `progress` is
     called with (where, status) per document; `workers` None takes [run] workers (0: one per
     core)."""
     from .runner import run_batch
 
     settings = settings_from(config)
+    if not isinstance(db, (str, os.PathLike)) or not str(db).strip():
+        raise InvalidArgument(f"db is the path of the database file, not {db!r}")
+    if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool) or workers < 0):
+        raise InvalidArgument(f"workers is a whole number, 0 for one per core, not {workers!r}")
     targets = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    for t in targets:
+        if not isinstance(t, (str, os.PathLike)):
+            raise InvalidArgument(f"paths are files or folders, not {type(t).__name__}")
+    if not any(Path(t).exists() for t in targets):  # one missing among others is recorded; none is no run
+        raise InvalidArgument(f"{', '.join(map(str, targets)) or 'no paths'}: no such file or folder")
     n = 0 if engine == "ray" and ray_address and workers is None else resolve_workers(settings, workers)
     summary = run_batch(targets, db, settings, workers=n, force=force, progress=progress, engine=engine,
                         ray_address=ray_address)

@@ -41,6 +41,16 @@ def errors_as_messages() -> Iterator[None]:
         raise
 
 
+def _day(value: str | None) -> str | None:
+    from .api import published_day
+    from .errors import InvalidArgument
+
+    try:
+        return published_day(value)
+    except InvalidArgument as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _settings(config_file: str | None) -> Settings:
     with errors_as_messages():
         return load_settings(config_file)
@@ -131,7 +141,8 @@ def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int |
 @click.argument("path", type=click.Path(allow_dash=True))
 @config_option
 @click.option("--raw", is_flag=True, help="Skip boilerplate removal: the clean text is the decoded input.")
-@click.option("--published", metavar="YYYY-MM-DD", help="Publication date to resolve relative times against.")
+@click.option("--published", metavar="YYYY-MM-DD", callback=lambda ctx, param, v: _day(v),
+              help="Publication date to resolve relative times against.")
 @click.option("--format", "fmt", type=click.Choice(["txt", "html", "json", "jsonl"]), default=None,
               help="Input format of stdin (default: guessed). Files use their extension.")
 @click.option("--indent", type=int, default=None, help="Pretty-print with this indent (not for .jsonl input).")

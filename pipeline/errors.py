@@ -5,6 +5,10 @@ class PipelineError(Exception):
     """Base class: a problem the user can fix, with a message that says how."""
 
 
+class InvalidArgument(PipelineError, ValueError):
+    """An argument of the Python API or the CLI that cannot be used (a ValueError too)."""
+
+
 class ConfigError(PipelineError):
     """A config file is missing, malformed, or has unknown keys."""
 

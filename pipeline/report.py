@@ -21,6 +21,7 @@ import duckdb
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from .errors import ExportError
 from .report_svg import TimelineMark, timeline_charts
 from .store import store
 
@@ -440,12 +441,21 @@ def render_report(report: Report) -> Iterator[str]:
 
 def write_report(db_path: str | Path, out_path: str | Path) -> Path:
     """Build the report of the database at db_path into out_path; returns the path written."""
-    report = read_report(db_path)
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir():
+        raise ExportError(f"{out}: is a folder; give the report's file name (e.g. {out / 'report.html'})")
+    report = read_report(db_path)
     tmp = out.with_name(out.name + ".part")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for piece in render_report(report):
-            fh.write(piece)
-    tmp.replace(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("w", encoding="utf-8") as fh:
+            for piece in render_report(report):
+                fh.write(piece)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"{out}: cannot be written ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return out

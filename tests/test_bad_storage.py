@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, invoke
+from conftest import CORPUS, ROOT, invoke
 
 COMMANDS = [["stats"], ["query", "SELECT 1"], ["export", "--out", "{tmp}/out"], ["report", "--out", "{tmp}/r.html"],
             ["reconcile"], ["run", str(CORPUS)]]
@@ -65,3 +65,65 @@ def test_a_full_disk_is_one_line_and_the_next_run_completes(tmp_path):
         assert again.exit_code == 0, again.output
     finally:
         subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+# --- arguments of the API and the CLI (issue 33 item 7) -------------------------------------------
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p: p.extract(None), "NoneType"),
+    (lambda p: p.extract("Hello", published="garbage"), "not a date"),
+    (lambda p: p.extract("Hello", published="2026-02-30"), "not a date"),
+    (lambda p: p.extract("Hello", published=20260101), "not int"),
+    (lambda p: p.extract("Hello", config=ROOT / "config"), "is a folder"),
+    (lambda p: p.run(CORPUS, db=None), "db is the path"),
+    (lambda p: p.run(CORPUS, db="x.duckdb", workers=-1), "workers"),
+    (lambda p: p.run("/no/such/dir", db="x.duckdb"), "no such file or folder"),
+    (lambda p: p.extract_many("one text"), "iterable"),
+])
+def test_api_arguments_raise_the_projects_errors(call, message, tmp_path, monkeypatch):
+    import pipeline
+    from pipeline.errors import PipelineError
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(PipelineError, match=message):
+        call(pipeline)
+    assert not any(tmp_path.iterdir())  # no database named None, none for a missing folder
+
+
+def test_a_text_file_object_is_read_like_a_text():
+    import io
+
+    import pipeline
+
+    assert pipeline.extract(io.StringIO("Huawei opened a lab in Shenzhen.")).article.clean_text == \
+        "Huawei opened a lab in Shenzhen."
+
+
+def test_a_report_into_a_folder_is_one_error_and_leaves_nothing(tmp_path, corpus_db):
+    import pipeline
+    from pipeline.errors import ExportError
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    with pytest.raises(ExportError, match="is a folder"):
+        pipeline.open(corpus_db).report(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]  # no reports.part
+
+
+def test_inspect_refuses_an_impossible_published_date(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_text("Sales rose on Monday.", encoding="utf-8")
+    result = invoke("inspect", f, "--published", "2026-13-45")
+    assert result.exit_code == 2 and "not a date" in result.output
+
+
+def test_joiners_inside_a_number_and_bidi_controls_are_not_text():
+    """"2\u200d500" is one number; display controls do not reach clean_text; a joiner between
+    letters (scripts need it) stays."""
+    import pipeline
+    from pipeline.normalize.clean import clean_plain
+
+    doc = pipeline.extract("Sales reached 2\u200d500 cars\u2060 in Ohio.\u202e Tesla said.")
+    assert doc.article.clean_text == "Sales reached 2500 cars in Ohio. Tesla said."
+    assert [q.value for q in doc.quantities] == [2500]
+    assert clean_plain("\u0915\u094d\u200d\u0937").text == "\u0915\u094d\u200d\u0937"

@@ -13,7 +13,11 @@ from .textmap import MappedText
 _FTFY = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_line_breaks=False,
                             normalization="NFC", explain=False)
 _NON_ASCII_LINE = re.compile(r"(?m)^(?=[^\n]*[^\x00-\x7f])[^\n]*")  # anchored: no quadratic backtracking on ASCII lines
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\ufeff]")
+# Control characters and marks that only steer display: zero-width space, word joiner, BOM, and
+# the bidirectional controls (LRM/RLM, embeddings, overrides, isolates). A zero-width (non-)joiner
+# is kept where a script needs it, and dropped between digits ("2\u200d500" is 2500, not 2 and 500).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+                      r"|(?<=\d)[\u200c\u200d]+(?=\d)")
 # Runs of horizontal space other than one plain space (the common case matches nothing, so costs nothing).
 _H_SPACE = re.compile(r" [ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000][ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]*")
 _TRAILING = re.compile(r" +(?=\n)| +$")
