@@ -166,6 +166,15 @@ def _merge_short_forms(clusters: dict[str, Cluster], order: list[str], mentions:
         return min(mentions[i].start for i in c.members)
 
     suffixes = {s.casefold().rstrip(".") for s in org_suffixes}
+    # Every fold below needs the fuller name to start or end with the short one's first word:
+    # only those names are looked at (all of them made this quadratic in an article's names).
+    position = {k: n for n, k in enumerate(order)}
+    by_edge: dict[str, set[str]] = {}
+    for k in order:
+        ks = k.split()
+        if ks:
+            by_edge.setdefault(ks[0], set()).add(k)
+            by_edge.setdefault(ks[-1], set()).add(k)
     for key in list(order):
         short = clusters.get(key)
         if short is None or short.gaz_name:
@@ -173,7 +182,7 @@ def _merge_short_forms(clusters: dict[str, Cluster], order: list[str], mentions:
         toks = key.split()
         lab = label_of(short)
         candidates = []
-        for other_key in order:
+        for other_key in sorted(by_edge.get(toks[0], ()) if toks else (), key=position.__getitem__):
             other = clusters.get(other_key)
             if other is None or other is short or other_key == key:
                 continue

@@ -12,6 +12,7 @@ Gazetteer matches (span.ent_id_ set by the entity ruler) are left as they are.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -183,7 +184,8 @@ def entities_from_docs(article: Article, docs: list[tuple[Doc, int]], settings: 
     """
     keep = set(settings.extract.entity_labels)
     mentions: list[MentionIn] = []
-    headings = heading_spans(article.clean_text)
+    headings = heading_spans(article.clean_text)  # disjoint lines, in text order
+    heading_starts = [x for x, _ in headings]
     in_heading: list[bool] = []
     for doc, offset in docs:
         for ent in doc.ents:
@@ -192,7 +194,8 @@ def entities_from_docs(article: Article, docs: list[tuple[Doc, int]], settings: 
             gaz = ent.ent_id_ or None
             a, b = ent.start_char + offset, ent.end_char + offset
             mentions.append(MentionIn(a, b, ent.text, ent.label_, gaz, ent.label_ if gaz else None))
-            in_heading.append(not gaz and any(x <= a and b <= y for x, y in headings))
+            h = bisect_right(heading_starts, a) - 1  # the one heading that can hold it
+            in_heading.append(not gaz and h >= 0 and b <= headings[h][1])
     body_keys = {entity_key(m.text) for m, h in zip(mentions, in_heading) if not h}
     mentions = [m for m, h in zip(mentions, in_heading) if not h or entity_key(m.text) in body_keys]
     entities = []

@@ -12,6 +12,7 @@ to the article, not to the text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 from datetime import date
 
@@ -219,14 +220,32 @@ def make_events(nlp: Language, name: str) -> EventFinder:
 
 # -- records ------------------------------------------------------------------
 
-def _previous_anchor(resolved: list[tuple[int, Resolved]], sent_bounds: tuple[int, int], a: int) -> Resolved | None:
-    """The story's time for 'N years later': a full date in the same sentence, else the last
-    date (day, month or year) stated before."""
-    same = [r for pos, r in resolved if sent_bounds[0] <= pos < sent_bounds[1] and r.granularity == "day"]
-    if same:
-        return same[0]
-    before = [r for pos, r in resolved if pos < a and r.start_date and r.granularity in ("day", "month", "year")]
-    return before[-1] if before else None
+class _Anchors:
+    """The dates resolved so far in an article (in text order, article offsets), for 'N years
+    later': a full date in the same sentence, else the last date (day, month or year) stated
+    before. Looked up by bisection: a scan of all of them per expression grew with the square
+    of the article."""
+
+    def __init__(self) -> None:
+        self.days: list[tuple[int, Resolved]] = []  # granularity "day"
+        self.dated: list[tuple[int, Resolved]] = []  # a start date and a day, month or year
+        self.day_pos: list[int] = []
+        self.dated_pos: list[int] = []
+
+    def add(self, pos: int, r: Resolved) -> None:
+        if r.granularity == "day":
+            self.days.append((pos, r))
+            self.day_pos.append(pos)
+        if r.start_date and r.granularity in ("day", "month", "year"):
+            self.dated.append((pos, r))
+            self.dated_pos.append(pos)
+
+    def previous(self, sent_bounds: tuple[int, int], a: int) -> Resolved | None:
+        i = bisect_left(self.day_pos, sent_bounds[0])
+        if i < len(self.days) and self.days[i][0] < sent_bounds[1]:
+            return self.days[i][1]
+        j = bisect_left(self.dated_pos, a)
+        return self.dated[j - 1][1] if j else None
 
 
 def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tuple[Entity, ...],
@@ -239,13 +258,15 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
     events: list[Event] = []
     mention_of = {(m.start, m.end): e for e in entities for m in e.mentions}
     reference: Resolved | None = None  # the quarter (or half) the text last spoke of
+    anchors = _Anchors()  # over the whole article: a piece goes on from the one before
+    q_order = sorted(range(len(quantities)), key=lambda i: quantities[i].start)
+    q_starts = [quantities[i].start for i in q_order]
     for doc, offset in docs:
         text = doc_text(doc)
-        resolved: list[tuple[int, Resolved]] = []
         local: list[TimeExpr] = []
         for a, b, p in doc._.facts_times or ():
             sent = doc.char_span(a, b, alignment_mode="expand").sent
-            prev = _previous_anchor(resolved, (sent.start_char, sent.end_char), a)
+            prev = anchors.previous((sent.start_char + offset, sent.end_char + offset), a + offset)
             r = resolve(p, anchor, date.fromisoformat(prev.start_date) if prev else None, reference=reference,
                         previous_granularity=prev.granularity if prev else None, grammar=grammar)
             if p.kind == "ago" and p.get("dir") in ("later", "earlier") and (
@@ -254,7 +275,7 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
                 r = Resolved(str(y), date(y, 1, 1).isoformat(), date(y + 1, 1, 1).isoformat(), "year", True)
             if r.granularity in ("quarter", "half") and p.kind not in ("year_ago", "period_of_year"):
                 reference = r
-            resolved.append((a, r))
+            anchors.add(a + offset, r)
             start, end = a + offset, b + offset
             raw_start, raw_end = article.raw_span(start, end)
             local.append(TimeExpr(
@@ -279,7 +300,7 @@ def times_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tup
             if status == "occurred" and anchor is not None and t.start_date and t.start_date > anchor.isoformat():
                 status = "planned"  # a date after publication: expected, not yet happened
             c0, c1 = ev["clause"][0] + offset, ev["clause"][1] + offset
-            qids = tuple(q.id for q in quantities if c0 <= q.start < c1)
+            qids = tuple(quantities[i].id for i in sorted(q_order[bisect_left(q_starts, c0):bisect_left(q_starts, c1)]))
             raw_start, raw_end = article.raw_span(s, e)
             ts, te = ev["trigger_span"][0] + offset, ev["trigger_span"][1] + offset
             events.append(Event(

@@ -5,6 +5,7 @@ qualifier ("more than")."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,9 +106,7 @@ def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitRea
         c = Cand(m.start(), m.end(), lx.scales[m.group(1).lower()], m.start(1), m.end(1), kind="scale_noun")
         c.scale, c.unit, c.unit_family = m.group(1), _singular(m.group(2)), "count"
         out.append(c)
-    out = [c for c in out if not any(o is not c and o.start <= c.start and c.end <= o.end
-                                     and o.kind in ("scale_noun", "digits") and o.end - o.start > c.end - c.start
-                                     for o in out)]
+    out = drop_contained(out, lambda o: o.kind in ("scale_noun", "digits"))
     taken = [(c.start, c.end) for c in out]
     for m in lx.vague_rx.finditer(text):
         if any(a < m.end() and m.start() < b for a, b in taken):
@@ -115,6 +114,23 @@ def find_candidates(ctx: Ctx, lx: Lexicon, numbers: NumberReader, units: UnitRea
         out.append(Cand(m.start(), m.end(), lx.vague[m.group(0).lower()], m.start(), m.end(),
                         kind="vague", qualifier="at_least"))
     return sorted(out, key=lambda c: c.start)
+
+
+def drop_contained(cands: list[Cand], container: Any = lambda o: True) -> list[Cand]:
+    """cands but those inside a longer one that `container` accepts, in their order.
+
+    A sweep over the containers' starts: checking every pair grew with the square of a doc's
+    numbers."""
+    widest: dict[int, int] = {}  # a container's start -> the furthest end from there
+    for o in cands:
+        if container(o):
+            widest[o.start] = max(widest.get(o.start, -1), o.end)
+    starts = sorted(widest)
+    reach = [-1]  # reach[k]: the furthest end of a container starting before starts[k]
+    for a in starts:
+        reach.append(max(reach[-1], widest[a]))
+    return [c for c in cands if not (reach[bisect_left(starts, c.start)] >= c.end
+                                     or widest.get(c.start, -1) > c.end)]
 
 
 def widen(c: Cand, ctx: Ctx, lx: Lexicon, units: UnitReader) -> Cand:

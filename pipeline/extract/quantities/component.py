@@ -3,13 +3,15 @@ and the Quantity records of an article."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...config import DEFAULT_CONFIG_DIR
 from ...records import Article, Entity, Quantity, content_id
 from ..doctext import doc_text
-from .candidates import Cand, Ctx, find_candidates, widen
+from .candidates import Cand, Ctx, drop_contained, find_candidates, widen
 from .describe import describe
 from .filters import is_quantity
 from .lexicon import Lexicon, load_lexicon
@@ -32,8 +34,7 @@ class QuantityFinder:
         ctx = Ctx(doc, doc_text(doc), list(doc.ents))
         cands = [widen(c, ctx, self.lx, self.units)
                  for c in find_candidates(ctx, self.lx, self.numbers, self.units)]
-        cands = [c for c in cands if not any(o is not c and o.start <= c.start and c.end <= o.end
-                                             and (o.start, o.end) != (c.start, c.end) for o in cands)]
+        cands = drop_contained(cands)
         cands = [c for c in cands if is_quantity(c, ctx, self.lx, self.numbers)]
         cands = [describe(c, ctx, self.lx) for c in merge_ranges(cands, ctx.text, doc)]
         return [_record(c, ctx) for c in cands]
@@ -80,6 +81,8 @@ def make_quantities(nlp: Language, name: str, lexicon_path: str) -> QuantityComp
 def quantities_from_docs(article: Article, docs: list[tuple[Doc, int]], entities: tuple[Entity, ...]) -> tuple[Quantity, ...]:
     """doc._.facts_quantities of an article's chunks -> Quantity records with entity ids."""
     by_span = {(m.start, m.end): e.id for e in entities for m in e.mentions}
+    spans = sorted(by_span)  # doc.ents never overlap: at most one mention holds a position
+    starts = [a for a, _ in spans]
     out = []
     for doc, offset in docs:
         text = doc_text(doc)
@@ -90,7 +93,9 @@ def quantities_from_docs(article: Article, docs: list[tuple[Doc, int]], entities
             eid = None
             if ent:
                 a, b = ent[0] + offset, ent[1] + offset
-                eid = by_span.get((a, b)) or next((i for (s, e), i in by_span.items() if s <= a < e), None)
+                eid = by_span.get((a, b))
+                if eid is None and (h := bisect_right(starts, a) - 1) >= 0 and a < spans[h][1]:
+                    eid = by_span[spans[h]]
             sent = q["sentence"]
             out.append(Quantity(
                 id=content_id(article.article_id, "quantity", start, end), text=q["text"], start=start, end=end,
