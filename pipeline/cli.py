@@ -209,7 +209,11 @@ def query(sql: str | None, db: str, sql_file: str | None, fmt: str, timeout: flo
     if not sql or not sql.strip():
         raise click.UsageError("give SQL as an argument or with --file")
     with errors_as_messages():
-        frame = api.open(db, config=settings).sql(sql, timeout=timeout)
+        try:
+            frame = api.open(db, config=settings).sql(sql, timeout=timeout)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted: the query was stopped.", err=True)
+            sys.exit(130)
     click.echo(format_frame(frame, fmt), nl=False)
 
 

@@ -54,19 +54,20 @@ def run_sandboxed(db_path: str | Path, sql: str, fetch: Callable, limits: QueryS
             while worker.is_alive():
                 worker.join(0.05)
                 if deadline is not None and time.monotonic() > deadline and worker.is_alive():
-                    con.interrupt()
-                    worker.join(10)
+                    _stop(con, worker)
                     raise QueryTimeout(f"the query ran longer than {seconds:g} s and was stopped (raise the limit "
                                        "with `facts query --timeout SECONDS`, or [query] timeout_seconds)")
         except KeyboardInterrupt:
-            con.interrupt()
-            worker.join(10)
+            _stop(con, worker)
             raise
         if "error" in done:
             raise _one_line(done["error"])
         return done.get("value")
     finally:
-        con.close()
+        try:
+            con.close()
+        except duckdb.Error:  # still finishing the interrupted statement: it is closed with the process
+            pass
 
 
 def read_sql_file(path: str | Path, max_bytes: int) -> str:
@@ -82,6 +83,15 @@ def read_sql_file(path: str | Path, max_bytes: int) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise QueryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def _stop(con, worker: threading.Thread) -> None:
+    """Interrupt the running statement until its thread ends (an interrupt that lands between
+    two of DuckDB's executions of one query is lost, so it is repeated)."""
+    end = time.monotonic() + 30
+    while worker.is_alive() and time.monotonic() < end:
+        con.interrupt()
+        worker.join(0.1)
 
 
 def allow_only_select(con, sql: str) -> None:

@@ -312,3 +312,22 @@ def test_an_export_removes_stale_temps_but_not_a_live_exports(corpus_db, tmp_pat
     [(n,)] = con.execute("SELECT count(*) FROM entities").fetchall()
     con.close()
     assert len((out / "entities.csv").read_text().splitlines()) == 1 + n
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_running_query(sandbox):
+    """DuckDB holds the main thread in C while it runs; the query runs on a helper thread so the
+    interrupt reaches it."""
+    folder, db = sandbox
+    proc = subprocess.Popen([*FACTS, "query", "SELECT count(*) FROM range(100000000000) a, range(100000) b",
+                             "--db", str(db), "--timeout", "600"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(4)  # started and running
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("Ctrl-C did not stop the query")
+    assert proc.returncode == 130 and "Interrupted: the query was stopped." in err and "Traceback" not in err
