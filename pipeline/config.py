@@ -34,7 +34,7 @@ class RunSettings:
     workers: int = 0
     batch_size: int = 32
     write_batch: int = 25
-    lock_wait_seconds: float = 30.0
+    lock_wait_seconds: float = 150.0
 
 
 @dataclass(frozen=True)
