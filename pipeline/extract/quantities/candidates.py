@@ -28,7 +28,13 @@ class Ctx:
 
     doc: Doc
     text: str
-    ents: list[Span]
+    ents: list[Span]  # doc.ents: in order, never overlapping
+    ent_starts: list[int] = field(init=False)  # token offsets, for bisection
+    ent_ends: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ent_starts", [e.start for e in self.ents])  # (frozen)
+        object.__setattr__(self, "ent_ends", [e.end for e in self.ents])
 
 
 @dataclass
