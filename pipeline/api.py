@@ -32,8 +32,6 @@ from .runner import RunSummary
 DEFAULT_DB = "outputs/facts.duckdb"
 Config = Settings | str | os.PathLike | None
 
-_EXTRACTORS: dict[str, Any] = {}  # settings -> Extractor: the model loads once per process
-
 
 @dataclass(frozen=True)
 class Document:
@@ -144,12 +142,9 @@ def extract_many(items: Iterable[str | bytes | os.PathLike | BinaryIO], *, publi
 
 def _extract_stream(items, day: str | None, format: str | None, raw: bool, settings: Settings,
                     on_error: str) -> Iterator[Document | PipelineError]:
-    from .engine import Extractor
+    from .engine import extractor_for
 
-    key = json.dumps(settings.to_dict(), sort_keys=True, default=str)
-    extractor = _EXTRACTORS.get(key)
-    if extractor is None:
-        extractor = _EXTRACTORS[key] = Extractor(settings)
+    extractor = extractor_for(settings)
 
     def docs():
         for i, item in enumerate(items, start=1):

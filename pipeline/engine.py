@@ -9,6 +9,8 @@ ArticleFailed (a bug, with its traceback) for that article; the others go on.
 
 from __future__ import annotations
 
+import json
+
 import multiprocessing as mp
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +26,17 @@ Result = Processed | IngestError | ArticleFailed
 Item = RawDocument | IngestError | ArticleFailed
 
 _WORKER: dict = {}
+_EXTRACTORS: dict[str, "Extractor"] = {}  # settings -> Extractor: the model loads once per process
+
+
+def extractor_for(settings: Settings) -> "Extractor":
+    """The process's extractor for these settings (building one loads spaCy and the unit registry,
+    seconds; an API user or a test calling run() again should not pay it again)."""
+    key = json.dumps(settings.to_dict(), sort_keys=True, default=str)
+    extractor = _EXTRACTORS.get(key)
+    if extractor is None:
+        extractor = _EXTRACTORS[key] = Extractor(settings)
+    return extractor
 
 
 class Extractor:
@@ -107,8 +120,8 @@ def process_documents(docs: Iterable[Item], settings: Settings, *, workers: int 
     if workers <= 1:
         extractor = None
         for chunk in _chunks(docs, chunk_size):
-            extractor = extractor or Extractor(settings, raw=raw, published=published)
-            yield from extractor.process(chunk)
+            extractor = extractor or extractor_for(settings)
+            yield from extractor.process(chunk, raw=raw, published=published)
         return
     resolve_model(settings)  # fail here, clearly, not inside every worker
     chunk_size = max(1, chunk_size // 4)  # smaller chunks spread a small batch over the workers

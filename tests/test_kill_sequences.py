@@ -21,7 +21,7 @@ from pipeline import api
 from pipeline.reconcile import facts as facts_module, sync as sync_module
 from pipeline.runner import run_batch
 
-SETS = ("rs01", "rs05")  # short names that link across articles, figures that merge
+SETS = ("rs01", "rs03", "rs05", "rs07")  # short names that link across articles, figures that merge
 TABLES = ("facts", "fact_sources", "conflicts", "article_links", "stories", "story_articles", "entity_links",
           "entities", "articles", "quantities")
 
@@ -108,7 +108,7 @@ COMMANDS = st.tuples(st.sampled_from(["run a", "run b", "run a b", "reconcile"])
                      st.sampled_from([None, *KILL_POINTS]))
 
 
-@hsettings(max_examples=4, deadline=None, derandomize=True,
+@hsettings(max_examples=10, deadline=None, derandomize=True,
            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(COMMANDS, min_size=1, max_size=3))
 def test_any_sequence_of_killed_commands_then_a_run_matches_one_clean_run(inputs, tmp_path_factory, settings,

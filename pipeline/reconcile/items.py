@@ -85,7 +85,9 @@ class UnitScales:
         import pint
 
         if self._ureg is None:
-            self._ureg = pint.UnitRegistry()
+            from ..unit_registry import unit_registry
+
+            self._ureg = unit_registry()
         for name in dict.fromkeys((unit, unit.split("-")[0])):  # "pound-mass" is pint's "pound"
             try:
                 q = self._ureg.Quantity(1.0, name).to_base_units()

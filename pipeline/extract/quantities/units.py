@@ -37,10 +37,11 @@ class Unit:
 
 class UnitReader:
     def __init__(self, cfg: dict):
-        import pint
         from spacy.lang.en.stop_words import STOP_WORDS
 
-        self.ureg = pint.UnitRegistry()
+        from ...unit_registry import unit_registry
+
+        self.ureg = unit_registry()
         self.names = dict(cfg.get("names", {}))
         self.families = dict(cfg.get("families", {}))
         self.stop = frozenset(STOP_WORDS) - frozenset(cfg.get("not_stop_words", []))
