@@ -439,6 +439,13 @@ def render_report(report: Report) -> Iterator[str]:
     return template.generate(r=report, charts=timeline_charts(_timeline_marks(report.timeline)), kinds=KINDS)
 
 
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # a read-only place: there is nothing of ours to remove
+        pass
+
+
 def write_report(db_path: str | Path, out_path: str | Path) -> Path:
     """Build the report of the database at db_path into out_path; returns the path written."""
     out = Path(out_path)
@@ -453,9 +460,9 @@ def write_report(db_path: str | Path, out_path: str | Path) -> Path:
                 fh.write(piece)
         tmp.replace(out)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise ExportError(f"{out}: cannot be written ({exc.strerror or exc})") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        _remove(tmp)
         raise
     return out

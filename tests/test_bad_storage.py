@@ -40,11 +40,26 @@ def test_a_truncated_database_is_one_line(tmp_path, corpus_db):
         one_error_line(invoke(*args, "--db", cut), "cut.duckdb")
 
 
-def _small_disk(folder: Path, size: str) -> bool:
+def _small_disk(folder: Path, size: str, *options: str) -> bool:
     folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join((f"size={size}", *options)), "tmpfs",
+                           str(folder)], capture_output=True)
     return done.returncode == 0
+
+
+def test_a_read_only_place_is_one_line_for_every_command_that_writes(tmp_path, corpus_db):
+    """(root ignores folder permissions, so a read-only filesystem is mounted; skipped where
+    mounting is not allowed)"""
+    ro = tmp_path / "ro"
+    if shutil.which("mount") is None or not _small_disk(ro, "1m", "ro"):
+        pytest.skip("cannot mount a read-only filesystem here")
+    try:
+        one_error_line(invoke("run", CORPUS, "--db", ro / "facts.duckdb"), "facts.duckdb.lock", "Read-only")
+        one_error_line(invoke("export", "--db", corpus_db, "--out", ro / "out"), "cannot be written", "Read-only")
+        one_error_line(invoke("export", "--db", corpus_db, "--out", ro), "Read-only")
+        one_error_line(invoke("report", "--db", corpus_db, "--out", ro / "r.html"), "r.html: cannot be written")
+    finally:
+        subprocess.run(["umount", str(ro)], capture_output=True)
 
 
 @pytest.mark.slow

@@ -60,6 +60,8 @@ def is_storage_error(exc: BaseException) -> bool:
 
 
 def storage_message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:  # a file of ours beside the database (export, report, lock)
+        return f"{exc.filename}: cannot be written ({exc.strerror or exc})"
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"the database cannot be written: {text}. Articles committed before this are kept; free space " \
            "(or use a writable place) and run again: unchanged articles are skipped"
