@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 
 import multiprocessing as mp
+import sys
+from contextlib import contextmanager
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
@@ -100,6 +102,29 @@ def _init_worker(settings: Settings, raw: bool, published: str | None) -> None:
     _WORKER["extractor"] = Extractor(settings, raw=raw, published=published)
 
 
+def _ready() -> None:
+    """A task that only waits for the worker's initializer: submitted once per worker at start."""
+
+
+@contextmanager
+def _main_script_hidden() -> Iterator[None]:
+    """Spawned workers re-run the parent's __main__ module (a user's script without an
+    `if __name__ == "__main__":` guard runs `pipeline.run` again in every worker, which fails).
+    The workers need only this module, so the main module's file and spec are hidden from
+    multiprocessing while they start."""
+    main = sys.modules.get("__main__")
+    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if main is not None and hasattr(main, k)}
+    try:
+        if "__file__" in saved:
+            del main.__file__
+        if "__spec__" in saved:
+            main.__spec__ = None
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
+
+
 def _work(docs: list[RawDocument]) -> list[Result]:
     return _WORKER["extractor"].process(docs)
 
@@ -126,8 +151,11 @@ def process_documents(docs: Iterable[Item], settings: Settings, *, workers: int 
     resolve_model(settings)  # fail here, clearly, not inside every worker
     chunk_size = max(1, chunk_size // 4)  # smaller chunks spread a small batch over the workers
     ctx = mp.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(settings, raw, published))
+    with _main_script_hidden():  # every worker starts here, none later
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(settings, raw, published))
+        for ready in [pool.submit(_ready) for _ in range(workers)]:
+            ready.result()
     pending: deque[Future] = deque()
     try:
         for chunk in _chunks(docs, chunk_size):

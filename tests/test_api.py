@@ -49,3 +49,22 @@ def test_run_records_a_path_that_names_nothing_and_goes_on(tmp_path):
     assert summary.new == 1 and summary.rejected == 1
     assert summary.errors[0].message.endswith("missing.txt: no such file or folder")
     assert len(pipeline.open(tmp_path / "facts.duckdb").frame("articles")) == 1
+
+
+@pytest.mark.slow
+def test_run_with_workers_from_a_plain_script_without_a_main_guard(tmp_path):
+    """Spawned workers re-ran a script's module code (issue 34: RuntimeError, BrokenProcessPool);
+    users of sqlite-utils or trafilatura never write `if __name__ == "__main__":`."""
+    import subprocess
+    import sys
+
+    for i, text in enumerate(["Huawei shipped 10,000 chips to Shenzhen in March 2026.",
+                              "Baidu said on Monday it opened a data centre in Beijing with 5,000 GPUs."]):
+        (tmp_path / f"a{i}.txt").write_text(text + "\n", encoding="utf-8")
+    script = tmp_path / "script.py"
+    script.write_text("import pipeline\n"
+                      f"summary = pipeline.run({str(tmp_path)!r}, db={str(tmp_path / 'facts.duckdb')!r}, workers=2)\n"
+                      "print('new', summary.new)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "new 2"
