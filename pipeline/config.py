@@ -64,6 +64,8 @@ class NormalizeSettings:
     languages: tuple[str, ...] = ("en",)
     language_min_confidence: float = 0.5
     language_sample_chars: int = 3000
+    default_language: str = "en"
+    language_min_chars: int = 200
     remove_boilerplate: bool = True
     html_max_depth: int = 250
     html_favor: str = "balanced"
@@ -75,6 +77,7 @@ class ExtractSettings:
     entity_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "PRODUCT")
     gazetteers: tuple[str, ...] = ("entities.toml",)
     max_chunk_chars: int = 20_000  # spaCy reads a longer text in pieces (pipeline.toml says why)
+    languages: tuple[str, ...] = ("en",)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ ArticleFailed (a bug, with its traceback) for that article; the others go on.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import multiprocessing as mp
@@ -22,7 +23,7 @@ from typing import Iterable, Iterator
 from .config import Settings
 from .model import resolve_model
 from .failures import failure
-from .records import Article, ArticleFailed, IngestError, Processed, RawDocument
+from .records import Article, ArticleExtraction, ArticleFailed, IngestError, Processed, RawDocument
 
 Result = Processed | IngestError | ArticleFailed
 Item = RawDocument | IngestError | ArticleFailed
@@ -76,6 +77,11 @@ class Extractor:
                 continue
             if not art.clean_text.strip():
                 results[i] = IngestError(doc.path, "no_body", f"{_where(doc)}: no article text left after cleaning", doc.line)
+                continue
+            if art.language and art.language not in self.settings.extract.languages:
+                # English rules on French text invent entities ("La SNCF prévoit de faire"): stored, not read
+                art = dataclasses.replace(art, status="language_not_extracted")
+                results[i] = Processed(doc=doc, article=art, extraction=ArticleExtraction(art.article_id))
                 continue
             ready.append((i, art))
         try:

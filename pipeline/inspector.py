@@ -14,7 +14,7 @@ from .errors import ExtractionFailed, InputRejected
 from .records import Processed
 
 ARTICLE_FIELDS = ("article_id", "source_id", "path", "title", "outlet", "author", "published", "updated",
-                  "language", "url", "fmt", "encoding", "n_words", "clean_text")
+                  "language", "url", "fmt", "encoding", "n_words", "status", "clean_text")
 
 
 def sniff_format(data: bytes) -> str:

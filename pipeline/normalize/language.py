@@ -6,19 +6,26 @@ low-accuracy (trigram) mode for every text. The full models cost ~2 s to load an
 ~400 MiB in each worker; loading them only for short texts made a worker's memory
 jump by that much the first time a short body came by (seen at 2,000 articles in
 bench/memory.py). On short sentences in en/es/de/fr/zh/ru both modes gave the same
-language. Below the configured confidence the language is unknown (None).
+language. Below the configured confidence the language is unknown (None). A short body in
+Latin script gets the configured default language: trigram statistics of one sentence are a
+guess ("Huawei opened a lab in Shenzhen." came out German).
 """
 
 from __future__ import annotations
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
+from .scripts import main_script
+
 
 class LanguageDetector:
-    def __init__(self, candidates: tuple[str, ...], min_confidence: float, sample_chars: int):
+    def __init__(self, candidates: tuple[str, ...], min_confidence: float, sample_chars: int,
+                 default: str | None = None, min_chars: int = 0):
         self.candidates = candidates
         self.min_confidence = min_confidence
         self.sample_chars = sample_chars
+        self.default = default
+        self.min_chars = min_chars
         self._built = None
 
     def _detector(self):
@@ -29,6 +36,8 @@ class LanguageDetector:
 
     def __call__(self, text: str) -> str | None:
         sample = text[: self.sample_chars]
+        if len(sample.strip()) < self.min_chars and main_script(sample) == "latin":
+            return self.default  # letter statistics of a sentence or two are a guess
         if len(sample.strip()) < 20:
             return None
         values = self._detector().compute_language_confidence_values(sample)

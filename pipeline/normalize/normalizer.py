@@ -102,7 +102,8 @@ class Normalizer:
         self.settings = settings
         self.rules = rules or load_rules(settings.config_dir)
         n = settings.normalize
-        self.detect_language = LanguageDetector(n.languages, n.language_min_confidence, n.language_sample_chars)
+        self.detect_language = LanguageDetector(n.languages, n.language_min_confidence, n.language_sample_chars,
+                                                n.default_language, n.language_min_chars)
 
     def __call__(self, doc: RawDocument, *, raw: bool = False, published: str | None = None) -> Article:
         meta = doc.meta
