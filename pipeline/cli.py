@@ -290,7 +290,9 @@ def stats(db: str, as_json: bool) -> None:
         click.echo(f"  {e['name']:<40}{e['type']:<10}{e['articles']:>4}{e['mentions']:>6}")
     if s["last_run"]:
         r = s["last_run"]
-        click.echo(f"last run: {r['run_id']} {r['status']} at {r['started_at']}: {r['new']} new, "
+        when = f"started {str(r['started_at'])[:19]}" + (f", ended {str(r['finished_at'])[:19]}"
+                                                         if r.get("finished_at") else "")
+        click.echo(f"last run: {r['run_id']} {r['status']} ({when}): {r['new']} new, "
                    f"{r['unchanged']} unchanged, {r['replaced']} replaced, {r['rejected']} rejected")
 
 

@@ -133,13 +133,26 @@ def _cell(v) -> str:
     return s if len(s) <= MAX_COL_WIDTH else s[: MAX_COL_WIDTH - 1] + "…"
 
 
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """DATE columns come back as midnight timestamps: written as YYYY-MM-DD, as the database
+    holds them, not "2026-11-14T00:00:00.000"; other timestamps to the second."""
+    out = frame
+    for col in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            values = frame[col].dropna()
+            midnight = bool(len(values)) and bool((values == values.dt.normalize()).all())
+            text = frame[col].dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S")
+            out = out.assign(**{col: text.where(frame[col].notna(), None)})
+    return out
+
+
 def format_frame(frame: pd.DataFrame | None, fmt: str) -> str:
     if frame is None:
         return ""
     if fmt == "csv":
         return frame.to_csv(index=False)
     if fmt in ("json", "jsonl"):
-        records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
+        records = json.loads(_dates_as_text(frame).to_json(orient="records", date_format="iso", force_ascii=False))
         if fmt == "json":
             return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)

@@ -22,7 +22,7 @@ def corpus_stats(db_path: str | Path, top: int = 10) -> dict[str, Any]:
             "SELECT name, type, n_articles, n_mentions FROM entities "
             "ORDER BY n_articles DESC, n_mentions DESC, name LIMIT ?", [top]).fetchall()
         last_run = con.execute(
-            "SELECT run_id, status, started_at, n_new, n_unchanged, n_replaced, n_rejected FROM runs "
+            "SELECT run_id, status, started_at, finished_at, n_new, n_unchanged, n_replaced, n_rejected FROM runs "
             "ORDER BY started_at DESC LIMIT 1").fetchall()
         last_run = last_run[0] if last_run else None
         return {
@@ -34,7 +34,7 @@ def corpus_stats(db_path: str | Path, top: int = 10) -> dict[str, Any]:
                           "undated_articles": undated},
             "top_entities": [{"name": n, "type": t, "articles": a, "mentions": m} for n, t, a, m in top_entities],
             "last_run": None if last_run is None else dict(zip(
-                ("run_id", "status", "started_at", "new", "unchanged", "replaced", "rejected"),
+                ("run_id", "status", "started_at", "finished_at", "new", "unchanged", "replaced", "rejected"),
                 [str(v) if i == 2 else v for i, v in enumerate(last_run)])),
         }
     finally:

@@ -105,7 +105,9 @@ def test_export_all_tables(corpus_db, tmp_path, fmt, ext):
     assert result.exit_code == 0, result.output
     files = {p.name for p in out.iterdir()}
     assert {f"articles.{ext}", f"mentions.{ext}", f"entities.{ext}", f"facts.{ext}",
-            f"quantities.{ext}", f"times.{ext}", f"events.{ext}", f"conflicts.{ext}"} <= files
+            f"quantities.{ext}", f"times.{ext}", f"events.{ext}", f"conflicts.{ext}", f"stories.{ext}",
+            f"story_articles.{ext}", f"entity_links.{ext}"} <= files
+    assert not any(f.startswith(("link_keys", "story_postings", "meta.")) for f in files)  # bookkeeping stays in
     reader = {"parquet": "read_parquet", "csv": "read_csv_auto", "jsonl": "read_json_auto"}[fmt]
     con = duckdb.connect()
     n = con.execute(f"SELECT count(*) FROM {reader}('{out}/articles.{ext}')").fetchall()[0][0]
@@ -140,6 +142,9 @@ def test_stats(corpus_db):
     assert data["counts"]["articles"] == 5 and data["schema_version"] == store.SCHEMA_VERSION
     assert data["top_entities"][0]["articles"] >= data["top_entities"][-1]["articles"]
     assert sum(o["articles"] for o in data["outlets"]) == 5
+    run = data["last_run"]  # the line says when it started and when it ended, not "complete at" its start
+    assert run["status"] == "complete" and run["finished_at"] >= run["started_at"]
+    assert f"ended {str(run['finished_at'])[:19]}" in result.stdout
 
 
 def test_newer_schema_version_is_refused(corpus_db, tmp_path):
@@ -173,3 +178,10 @@ def test_every_command_has_help_and_is_in_the_readme():
         assert command.help and len(command.help) > 40, name
         assert f"facts {name}" in readme, name
     assert "make run" in readme and "make test" in readme
+
+
+def test_query_json_writes_dates_as_the_database_holds_them(corpus_db):
+    out = json.loads(invoke("query", "SELECT published, ingested_at FROM articles WHERE published IS NOT NULL "
+                            "LIMIT 1", "--db", corpus_db, "--format", "json").stdout)[0]
+    assert len(out["published"]) == 10 and out["published"][4] == "-"  # 2026-05-08, not ...T00:00:00.000
+    assert "T" in out["ingested_at"] and "." not in out["ingested_at"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -53,6 +54,12 @@ def test_corpus_run_stores_articles_and_mentions(corpus_db):
         assert aid == hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
     assert con.execute("SELECT status FROM runs").fetchall() == [("complete",)]
     con.close()
+
+
+def test_a_finished_run_leaves_no_lock_file_beside_the_database(corpus_db):
+    """The run lock is removed while still held (issue 34: `.lock` files stayed beside every
+    database); a second run waiting on an unlinked file opens the path again (runlock.py)."""
+    assert not Path(f"{corpus_db}.lock").exists()
 
 
 def test_rerun_inserts_nothing_and_tables_are_identical(tmp_path):
