@@ -15,11 +15,8 @@ from .store import store
 FORMATS = {"parquet": ("parquet", "(FORMAT parquet)"),
            "csv": ("csv", "(FORMAT csv, HEADER true)"),
            "jsonl": ("jsonl", "(FORMAT json)")}
-# What `--table all` exports: the cleaned articles and every table a user reads (the pipeline's
-# own bookkeeping, link_keys, story_postings, reconcile_articles and meta, stays out).
-EXPORT_TABLES = ("articles", "sections", "entities", "entity_links", "mentions", "quantities", "times", "events",
-                 "facts", "fact_sources", "conflicts", "article_links", "stories", "story_articles",
-                 "ingest_errors")
+# What `--table all` exports: the cleaned articles and every table a user reads.
+EXPORT_TABLES = store.USER_TABLES
 # A file being written is `.<table>.<ext>.tmp-<pid>` next to its target (see _copy_whole).
 TEMP_MARK = ".tmp-"
 

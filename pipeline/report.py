@@ -215,7 +215,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) 
 
 
 def read_overview(con: duckdb.DuckDBPyConnection, db_path: str | Path) -> Overview:
-    tables = [t for t in store.table_names(con) if not t.startswith("v_") and t not in ("meta", "runs")]
+    tables = [t for t in store.USER_TABLES if t in set(store.table_names(con))]  # not the bookkeeping
     counts = {t: _rows(con, f'SELECT count(*) FROM "{t}"')[0][0] for t in tables}
     outlets = _rows(con, "SELECT coalesce(outlet, '(unknown)'), count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC, 1")
     lo, hi, undated = _rows(con, "SELECT min(published), max(published), "

@@ -45,6 +45,10 @@ def test_overview_counts_come_from_the_database(corpus_db, corpus_report):
     for table in ("mentions", "quantities", "facts", "fact_sources"):
         count = query(corpus_db, f"SELECT count(*) FROM {table}")[0][0]
         assert f'<tr><th scope="row">{table}</th><td class="num">{count:,}</td></tr>' in corpus_report
+    for bookkeeping in ("link_keys", "story_postings", "reconcile_articles"):  # the pipeline's, not the reader's
+        assert f'<th scope="row">{bookkeeping}</th>' not in corpus_report
+    n_figures = query(corpus_db, "SELECT count(*) FROM facts WHERE kind = 'quantity'")[0][0]
+    assert f'Figures ({n_figures})' in corpus_report  # the menu counts what the section lists
     assert len(payloads(corpus_report)) == n
 
 

@@ -51,6 +51,11 @@ def _lock_message(db_path: str, exc: Exception) -> str:
 SANDBOX_CONFIG = {"enable_external_access": False}
 
 
+# The tables a user reads (exported by `--table all`, counted in the report); the others
+# (link_keys, story_postings, reconcile_articles, meta) are the pipeline's bookkeeping.
+USER_TABLES = ("articles", "sections", "entities", "entity_links", "mentions", "quantities", "times", "events",
+               "facts", "fact_sources", "conflicts", "article_links", "stories", "story_articles", "ingest_errors")
+
 _STORAGE = ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied")
 
 
