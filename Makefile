@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # Quality on the development sets in ../shared/dev (public news nobody here wrote rules from):
-# the scorer's table, then every figure beside its floor in tests/dev_floors.toml. About seven
+# the scorer's table, then every figure beside its floor in tests/dev_floors.toml. About four
 # minutes; says so and exits 0 when ../shared/dev is absent. `make eval TASKS="time ecbplus"`.
 eval: $(STAMP)
 	$(BIN)/python tests/devgate.py --check $(TASKS)
