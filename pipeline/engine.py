@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-
 import multiprocessing as mp
 import sys
-from contextlib import contextmanager
 from collections import deque
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Iterable, Iterator
@@ -157,13 +156,13 @@ def process_documents(docs: Iterable[Item], settings: Settings, *, workers: int 
     resolve_model(settings)  # fail here, clearly, not inside every worker
     chunk_size = max(1, chunk_size // 4)  # smaller chunks spread a small batch over the workers
     ctx = mp.get_context("spawn")
-    with _main_script_hidden():  # every worker starts here, none later
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(settings, raw, published))
-        for ready in [pool.submit(_ready) for _ in range(workers)]:
-            ready.result()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(settings, raw, published))
     pending: deque[Future] = deque()
     try:
+        with _main_script_hidden():  # every worker starts here, none later
+            for ready in [pool.submit(_ready) for _ in range(workers)]:
+                ready.result()
         for chunk in _chunks(docs, chunk_size):
             pending.append(pool.submit(_work, chunk))
             while len(pending) >= workers * 2:

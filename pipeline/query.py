@@ -60,8 +60,11 @@ def run_sandboxed(db_path: str | Path, sql: str, fetch: Callable, limits: QueryS
         except KeyboardInterrupt:
             _stop(con, worker)
             raise
-        if "error" in done:
-            raise _one_line(done["error"])
+        error = done.get("error")
+        if isinstance(error, duckdb.Error):
+            raise store.sql_error(error) from None
+        if error is not None:
+            raise error
         return done.get("value")
     finally:
         try:
@@ -111,15 +114,6 @@ def allow_only_select(con, sql: str) -> None:
     if kind != duckdb.StatementType.SELECT:
         raise ReadOnlyViolation(f"refused: {kind.name} is not allowed: `facts query` opens the database read-only "
                                 f"and runs only {ALLOWED} (use `facts export` to write files)")
-
-
-def _one_line(exc: BaseException) -> BaseException:
-    if isinstance(exc, duckdb.Error):
-        try:
-            store.raise_sql_error(exc)
-        except Exception as mapped:  # noqa: BLE001 - the mapped domain error
-            return mapped
-    return exc
 
 
 def _cell(v) -> str:

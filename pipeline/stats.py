@@ -35,7 +35,7 @@ def corpus_stats(db_path: str | Path, top: int = 10) -> dict[str, Any]:
             "top_entities": [{"name": n, "type": t, "articles": a, "mentions": m} for n, t, a, m in top_entities],
             "last_run": None if last_run is None else dict(zip(
                 ("run_id", "status", "started_at", "finished_at", "new", "unchanged", "replaced", "rejected"),
-                [str(v) if i == 2 else v for i, v in enumerate(last_run)])),
+                [str(v) if i in (2, 3) and v is not None else v for i, v in enumerate(last_run)])),
         }
     finally:
         con.close()

@@ -100,7 +100,7 @@ def test_the_sandboxed_connection_alone_blocks_files(sandbox, sql):
             try:
                 con.sql(sql.format(dir=folder))
             except duckdb.Error as exc:
-                store.raise_sql_error(exc)
+                raise store.sql_error(exc) from None
         assert con.execute("SELECT current_setting('enable_external_access'), "
                            "current_setting('lock_configuration')").fetchall() == [(False, True)]
     finally:

@@ -208,8 +208,7 @@ def _candidates(ents: _Entities, settings_places: set[int]) -> dict[str, dict[st
                 by_surname[core[-1]].append(e)
                 if len(core) == 2:
                     by_given[core[0]].append(e)
-            if _person_tokens(ents.name[e]) != toks:  # "W. Mark Felt Sr.": "Mark Felt" is its short form too
-                toks = _person_tokens(ents.name[e])
+            toks = _person_tokens(ents.name[e])  # "W. Mark Felt Sr.": "Mark Felt" is its short form too
         if ents.group[e] not in settings_places:
             for i in range(1, len(toks)):
                 if toks[i - 1] not in _GLUE and not any(c.isdigit() for t in toks[:i] for c in t):

@@ -88,6 +88,13 @@ def check_database_file(db_path: str | Path) -> None:
         raise DatabaseUnreadable(f"{path}: not a DuckDB database file (is --db the right path?)")
 
 
+def _open_failed(db: str, exc: duckdb.IOException, what: str) -> StorageError | DatabaseUnreadable:
+    """Why a database could not be opened: the disk refused, or the file is not a whole database."""
+    if is_storage_error(exc):
+        return StorageError(f"{db}: {storage_message(exc)}")
+    return DatabaseUnreadable(f"{db}: {what} ({str(exc).splitlines()[0]})")
+
+
 def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float = 0.0,
             sandbox: bool = False, limits=None) -> duckdb.DuckDBPyConnection:
     """Open the DB; a held lock becomes DatabaseLocked (after waiting up to wait_seconds).
@@ -120,10 +127,7 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
                              "(e.g. a sandboxed `facts query` connection); close that connection first") from None
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                if is_storage_error(exc):
-                    raise StorageError(f"{db}: {storage_message(exc)}") from None
-                raise DatabaseUnreadable(f"{db}: cannot be opened as a DuckDB database "
-                                         f"({str(exc).splitlines()[0]})") from None
+                raise _open_failed(db, exc, "cannot be opened as a DuckDB database") from None
             if time.monotonic() >= deadline:
                 raise DatabaseLocked(_lock_message(db, exc)) from None
             time.sleep(delay)
@@ -140,10 +144,7 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
             ensure_schema(con)
     except duckdb.IOException as exc:  # a truncated or damaged file reads short
         con.close()
-        if is_storage_error(exc):
-            raise StorageError(f"{db}: {storage_message(exc)}") from None
-        raise DatabaseUnreadable(f"{db}: damaged, cannot be read as a DuckDB database "
-                                 f"({str(exc).splitlines()[0]})") from None
+        raise _open_failed(db, exc, "damaged, cannot be read as a DuckDB database") from None
     except Exception:
         con.close()
         raise
@@ -337,21 +338,21 @@ def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
         "ORDER BY table_type, table_name").fetchall()]
 
 
-def raise_sql_error(exc: duckdb.Error) -> None:
+def sql_error(exc: duckdb.Error) -> QueryError | ReadOnlyViolation:
     """A DuckDB error on user SQL as the domain error, one line: what the read-only, sandboxed
     connection blocks becomes ReadOnlyViolation, the rest QueryError."""
     msg = str(exc)
     first = msg.splitlines()[0] if msg else type(exc).__name__
     if "read-only" in msg or "read only" in msg:
-        raise ReadOnlyViolation(
+        return ReadOnlyViolation(
             "refused: the database is opened read-only by `facts query`; "
-            f"statements that change it are not allowed ({first})") from None
+            f"statements that change it are not allowed ({first})")
     if isinstance(exc, duckdb.PermissionException):
-        raise ReadOnlyViolation(
+        return ReadOnlyViolation(
             "refused: `facts query` reads only this database, not other files, URLs, "
-            f"databases or extensions; use `facts export` to write files ({first})") from None
+            f"databases or extensions; use `facts export` to write files ({first})")
     if "configuration has been locked" in msg:
-        raise ReadOnlyViolation(f"refused: `facts query` cannot change DuckDB settings ({first})") from None
+        return ReadOnlyViolation(f"refused: `facts query` cannot change DuckDB settings ({first})")
     if isinstance(exc, duckdb.OutOfMemoryException) or "Out of Memory" in msg:
-        raise QueryError(f"the query needs more memory than its limit ([query] memory_limit; {first})") from None
-    raise QueryError(msg) from None
+        return QueryError(f"the query needs more memory than its limit ([query] memory_limit; {first})")
+    return QueryError(msg)
