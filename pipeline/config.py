@@ -117,6 +117,14 @@ class QuerySettings:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    host: str = "127.0.0.1"
+    port: int = 8001
+    refresh_seconds: float = 2.0
+    page_size: int = 50
+
+
+@dataclass(frozen=True)
 class Settings:
     model: ModelSettings = field(default_factory=ModelSettings)
     run: RunSettings = field(default_factory=RunSettings)
@@ -127,6 +135,7 @@ class Settings:
     stories: StorySettings = field(default_factory=StorySettings)
     export: ExportSettings = field(default_factory=ExportSettings)
     query: QuerySettings = field(default_factory=QuerySettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     config_dir: Path = DEFAULT_CONFIG_DIR
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,6 +155,7 @@ _SECTION_CLASSES = {
     "stories": StorySettings,
     "export": ExportSettings,
     "query": QuerySettings,
+    "serve": ServeSettings,
 }
 
 

@@ -35,6 +35,11 @@ def test_a_fresh_venv_with_the_bundled_pip_runs_inspect_on_html(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert '"title": "Huawei widens Ascend shipments"' in out.stdout
     assert "Ascend 910C" in out.stdout
+    # without the serve extra, `facts serve` says how to get it, in one line
+    served = subprocess.run([bin_dir / "facts", "serve", "--db", tmp_path / "none.duckdb"], capture_output=True,
+                            text=True, cwd=tmp_path)
+    assert served.returncode == 1 and "pip install 'facts[serve]'" in served.stderr, served.stderr[-3000:]
+    assert "Traceback" not in served.stderr
 
 
 def test_every_subpackage_is_listed_for_the_wheel():

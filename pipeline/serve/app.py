@@ -1,0 +1,156 @@
+"""`facts serve`: the database in a browser, on datasette, kept current while runs add to it.
+
+Datasette reads the served view (view.py), a SQLite copy beside the database. A thread
+watches the DuckDB file and refreshes the view when it changes; while a run holds the
+database it waits and tries again, so the page shows the last committed state.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from ..config import ServeSettings
+from ..errors import DatabaseLocked, PipelineError
+from . import view
+
+DATABASE_NAME = "facts"  # the served database's name in every URL: /facts/conflicts
+
+
+class ServeUnavailable(PipelineError):
+    """datasette is not installed (the optional `facts[serve]` extra)."""
+
+
+def _datasette():
+    try:
+        import datasette.app  # noqa: F401
+    except ImportError:
+        raise ServeUnavailable("facts serve needs datasette, the optional serve extra: "
+                               "pip install 'facts[serve]' (a checkout: make install)") from None
+    return datasette.app
+
+
+def metadata() -> dict:
+    return json.loads(resources.files(__package__).joinpath("metadata.json").read_text(encoding="utf-8"))
+
+
+def make_datasette(view_path: str | Path, settings: ServeSettings | None = None):
+    """A read-only Datasette over the served view, with the product's queries, facets and links."""
+    app = _datasette()
+    from datasette.database import Database
+    from datasette.plugins import pm
+
+    from . import cells
+
+    settings = settings or ServeSettings()
+    if not pm.is_registered(cells):
+        pm.register(cells, name="facts-cells")
+    ds = app.Datasette(metadata=metadata(), template_dir=str(resources.files(__package__).joinpath("templates")),
+                       settings={"default_page_size": settings.page_size, "allow_download": False})
+    ds.add_database(Database(ds, path=str(view_path), is_mutable=True), name=DATABASE_NAME)
+    return ds
+
+
+@dataclass
+class Refresher:
+    """Keeps a view current with its database, checking the file every `every` seconds."""
+
+    db_path: Path
+    view_path: Path
+    every: float = 2.0
+    say: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _seen: str | None = None
+
+    def once(self) -> bool:
+        """Refresh if the database file moved since the last look; False when a run holds it."""
+        fingerprint = view.source_fingerprint(self.db_path)
+        if fingerprint == self._seen:
+            return True
+        try:
+            done = view.refresh(self.db_path, self.view_path)
+        except DatabaseLocked:
+            return False  # a run is writing: the view stays as it was until the run lets go
+        self._seen = fingerprint
+        if done.copied:
+            rows = sum(done.copied.values())
+            self.say(f"view refreshed in {done.seconds:.1f} s: {rows:,} rows of "
+                     f"{', '.join(done.copied)} copied from {self.db_path}")
+        return True
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                self.once()
+            except PipelineError as exc:  # e.g. the database was removed: say so, keep serving the last view
+                self.say(f"view not refreshed: {exc}")
+            if self._stop.wait(self.every):
+                return
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self._loop, name="facts-view-refresh", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def prepare(db_path: str | Path, view_path: str | Path | None = None,
+            say: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)) -> Path:
+    """Make sure a view exists (building it the first time, which takes a while at scale)."""
+    from ..store import store
+
+    db = Path(db_path)
+    store.check_database_file(db)
+    if not db.exists():
+        from ..errors import DatabaseMissing
+        raise DatabaseMissing(f"{db}: no such database (create it with `facts run`)")
+    path = Path(view_path) if view_path else view.view_path_for(db)
+    if "shape" not in view.stored_state(path):
+        say(f"building the served view {path} from {db} (once; later runs copy only what changed)...")
+        done = view.refresh(db, path, progress=lambda m: say("  " + m))
+        say(f"built in {done.seconds:.1f} s")
+    return path
+
+
+def _check_port(host: str, port: int) -> None:
+    """Say a taken port before building anything (uvicorn would log it after the build)."""
+    import socket
+
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a closing port is free
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise ServeUnavailable(f"cannot listen on {host}:{port} ({exc.strerror}); "
+                                   "choose another with --port") from None
+
+
+def serve(db_path: str | Path, settings: ServeSettings | None = None, *, view_path: str | Path | None = None,
+          host: str | None = None, port: int | None = None) -> None:
+    """Serve the database until interrupted: the view is refreshed whenever the database changes."""
+    _datasette()
+    import asyncio
+
+    import uvicorn
+
+    settings = settings or ServeSettings()
+    host, port = host or settings.host, port or settings.port
+    _check_port(host, port)
+    path = prepare(db_path, view_path)
+    # the last view is served at once; the thread brings it up to date in the background
+    refresher = Refresher(Path(db_path), path, every=settings.refresh_seconds)
+    refresher.start()
+    ds = make_datasette(path, settings)
+    asyncio.run(ds.invoke_startup())
+    print(f"serving {db_path} at http://{host}:{port}/{DATABASE_NAME} (Ctrl-C to stop)", file=sys.stderr)
+    try:
+        uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on", workers=1)
+    finally:
+        refresher.stop()
