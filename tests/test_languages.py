@@ -37,3 +37,29 @@ def test_a_short_latin_text_gets_the_default_language_other_scripts_are_detected
     assert doc.article.language == "en" and doc.article.status == "ok"
     assert {e.name for e in doc.entities} >= {"Huawei", "Shenzhen"}
     assert pipeline.extract("华为在深圳开设了一个新的人工智能实验室。").article.language == "zh"
+
+
+def test_twenty_french_briefs_give_nothing_read_with_english_rules_and_say_why(tmp_path):
+    """tests/fixtures/french_news.jsonl: 20 French news briefs written for this test (194 to 259
+    characters, so the short-text rule is tried on all of them), with names, figures and dates."""
+    from conftest import ROOT
+
+    summary = pipeline.run(ROOT / "tests" / "fixtures" / "french_news.jsonl", db=tmp_path / "fr.duckdb", workers=1)
+    assert summary.new == 20 and summary.rejected == 0
+    con = duckdb.connect(str(tmp_path / "fr.duckdb"), read_only=True)
+    try:
+        articles = con.execute("SELECT language, status, count(*) FROM articles GROUP BY ALL").fetchall()
+        read = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("mentions", "quantities", "times", "events", "facts", "conflicts")}
+    finally:
+        con.close()
+    assert articles == [("fr", "language_not_extracted", 20)]
+    assert read == dict.fromkeys(read, 0)
+
+
+def test_a_short_brief_is_the_default_language_unless_its_function_words_say_otherwise():
+    assert pipeline.extract("Apple and Google met in Berlin on Monday.").article.language == "en"
+    short_fr = pipeline.extract("Le gouvernement a annoncé lundi une baisse des prix de l'électricité.")
+    assert (short_fr.article.language, short_fr.article.status) == ("fr", "language_not_extracted")
+    assert not short_fr.entities and not short_fr.times
+    assert pipeline.extract("Die Regierung hat am Montag neue Regeln beschlossen.").article.language == "de"

@@ -103,7 +103,8 @@ class Normalizer:
         self.rules = rules or load_rules(settings.config_dir)
         n = settings.normalize
         self.detect_language = LanguageDetector(n.languages, n.language_min_confidence, n.language_sample_chars,
-                                                n.default_language, n.language_min_chars)
+                                                n.default_language, n.language_min_chars,
+                                                self.rules.prose.stoplists)
 
     def __call__(self, doc: RawDocument, *, raw: bool = False, published: str | None = None) -> Article:
         meta = doc.meta
