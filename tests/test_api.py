@@ -4,6 +4,8 @@ they raise, and that the CLI commands print what the calls return."""
 from __future__ import annotations
 
 import json
+import os
+import re
 
 import pytest
 
@@ -68,3 +70,22 @@ def test_run_with_workers_from_a_plain_script_without_a_main_guard(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "new 2"
+
+
+@pytest.mark.slow
+def test_run_with_the_default_workers_from_code_that_has_no_file_as_in_a_notebook(tmp_path):
+    """A notebook's cell, like `python -`, runs in a __main__ with no file: spawn must not need one."""
+    import subprocess
+    import sys
+
+    for i, text in enumerate(["Huawei shipped 10,000 chips to Shenzhen in March 2026.",
+                              "Baidu said on Monday it opened a data centre in Beijing with 5,000 GPUs."]):
+        (tmp_path / f"a{i}.txt").write_text(text + "\n", encoding="utf-8")
+    code = ("import pipeline\n"
+            f"summary = pipeline.run({str(tmp_path)!r}, db={str(tmp_path / 'facts.duckdb')!r})\n"
+            "print('new', summary.new, 'workers', summary.workers)\n")
+    done = subprocess.run([sys.executable, "-"], input=code, capture_output=True, text=True, timeout=600,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    new, workers = re.fullmatch(r"new (\d+) workers (\d+)", done.stdout.strip().splitlines()[-1]).groups()
+    assert new == "2" and (int(workers) > 1 or (os.cpu_count() or 1) == 1)  # the pool was used
