@@ -179,7 +179,7 @@ def test_serve_without_datasette_or_database_says_so_in_one_line(tmp_path, monke
     missing = invoke("serve", "--db", tmp_path / "none.duckdb")
     assert missing.exit_code == 1 and missing.output.startswith("Error:") and "no such database" in missing.output
     with pytest.raises(DatabaseMissing):
-        app.prepare(tmp_path / "none.duckdb")
+        app.start_view(tmp_path / "none.duckdb")
     monkeypatch.setitem(sys.modules, "datasette.app", None)  # as if the serve extra were not installed
     result = invoke("serve", "--db", tmp_path / "none.duckdb")
     assert result.exit_code == 1 and "pip install 'facts[serve]'" in result.output
@@ -255,3 +255,33 @@ def test_a_port_in_use_is_one_line(conflict_db):
         s.listen()
         result = invoke("serve", "--db", conflict_db, "--port", s.getsockname()[1])
     assert result.exit_code == 1 and "choose another with --port" in result.output
+
+
+def test_a_first_build_shows_its_tables_as_they_come_and_a_cut_one_is_finished_next_time(
+        conflict_db, tmp_path, monkeypatch):
+    path = tmp_path / "v.sqlite"
+    real = view._refresh_table
+
+    def cut_at_articles(con, v, table, columns, progress):
+        if table.name == "articles":
+            raise KeyboardInterrupt  # the server stopped in the middle of its first build
+        return real(con, v, table, columns, progress)
+
+    monkeypatch.setattr(view, "_refresh_table", cut_at_articles)
+    with pytest.raises(KeyboardInterrupt):
+        view.refresh(conflict_db, path, stepwise=True)
+    partial = served_rows(path)
+    assert partial["conflicts"] and partial["stories"] and not partial["articles"] and not partial["mentions"]
+    state = view.stored_state(path)
+    assert state["building"].startswith("6 of 15 tables copied") and "fingerprint" not in state
+    page = get(make_datasette(path), "/facts/conflicts")
+    assert "Building the served view: 6 of 15 tables copied" in page.text
+
+    monkeypatch.setattr(view, "_refresh_table", real)
+    done = view.refresh(conflict_db, path, stepwise=True)
+    assert not done.rebuilt and "conflicts" not in done.copied and done.copied["articles"] > 0
+    assert "building" not in view.stored_state(path)
+    fresh = tmp_path / "fresh.sqlite"
+    view.refresh(conflict_db, fresh)
+    assert served_rows(path) == served_rows(fresh)
+    assert "Building the served view" not in get(make_datasette(path), "/facts/conflicts").text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -45,11 +46,11 @@ def make_datasette(view_path: str | Path, settings: ServeSettings | None = None)
     from datasette.database import Database
     from datasette.plugins import pm
 
-    from . import cells
+    from . import plugin
 
     settings = settings or ServeSettings()
-    if not pm.is_registered(cells):
-        pm.register(cells, name="facts-cells")
+    if not pm.is_registered(plugin):
+        pm.register(plugin, name="facts-serve")
     ds = app.Datasette(metadata=metadata(), template_dir=str(resources.files(__package__).joinpath("templates")),
                        settings={"default_page_size": settings.page_size, "allow_download": False})
     ds.add_database(Database(ds, path=str(view_path), is_mutable=True), name=DATABASE_NAME)
@@ -58,7 +59,10 @@ def make_datasette(view_path: str | Path, settings: ServeSettings | None = None)
 
 @dataclass
 class Refresher:
-    """Keeps a view current with its database, checking the file every `every` seconds."""
+    """Keeps a view current with its database, checking the file every `every` seconds.
+
+    A view made from nothing is built table by table (view.refresh stepwise), so pages answer
+    while it fills; later refreshes are one transaction each."""
 
     db_path: Path
     view_path: Path
@@ -66,18 +70,29 @@ class Refresher:
     say: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)
     _stop: threading.Event = field(default_factory=threading.Event)
     _seen: str | None = None
+    _waiting_said: bool = False
 
     def once(self) -> bool:
         """Refresh if the database file moved since the last look; False when a run holds it."""
         fingerprint = view.source_fingerprint(self.db_path)
         if fingerprint == self._seen:
             return True
+        first = "fingerprint" not in view.stored_state(self.view_path)
+        if first:
+            self.say(f"building the served view {self.view_path} (first time: tables appear one by one; "
+                     "later refreshes copy only what changed)")
         try:
-            done = view.refresh(self.db_path, self.view_path)
+            done = view.refresh(self.db_path, self.view_path, stepwise=True,
+                                progress=(lambda m: self.say("  " + m)) if first else None)
         except DatabaseLocked:
-            return False  # a run is writing: the view stays as it was until the run lets go
-        self._seen = fingerprint
-        if done.copied:
+            if not self._waiting_said:
+                self.say(f"{self.db_path} is held by a run: the view is refreshed when it lets go")
+                self._waiting_said = True
+            return False  # the view stays as it was until the run lets go
+        self._seen, self._waiting_said = fingerprint, False
+        if first:
+            self.say(f"served view built in {done.seconds:.1f} s")
+        elif done.copied:
             rows = sum(done.copied.values())
             self.say(f"view refreshed in {done.seconds:.1f} s: {rows:,} rows of "
                      f"{', '.join(done.copied)} copied from {self.db_path}")
@@ -101,22 +116,25 @@ class Refresher:
         self._stop.set()
 
 
-def prepare(db_path: str | Path, view_path: str | Path | None = None,
-            say: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)) -> Path:
-    """Make sure a view exists (building it the first time, which takes a while at scale)."""
+def start_view(db_path: str | Path, view_path: str | Path | None = None, every: float = 2.0,
+               say: Callable[[str], None] = lambda msg: print(msg, file=sys.stderr)) -> tuple[Path, Refresher]:
+    """Check the database, start the thread that keeps its view current, and return once the
+    view can be opened (at once if it exists; after its tables are made if not)."""
+    from ..errors import DatabaseMissing
     from ..store import store
 
     db = Path(db_path)
     store.check_database_file(db)
     if not db.exists():
-        from ..errors import DatabaseMissing
         raise DatabaseMissing(f"{db}: no such database (create it with `facts run`)")
     path = Path(view_path) if view_path else view.view_path_for(db)
-    if "shape" not in view.stored_state(path):
-        say(f"building the served view {path} from {db} (once; later runs copy only what changed)...")
-        done = view.refresh(db, path, progress=lambda m: say("  " + m))
-        say(f"built in {done.seconds:.1f} s")
-    return path
+    refresher = Refresher(db, path, every=every, say=say)
+    thread = refresher.start()
+    while "shape" not in view.stored_state(path):
+        if not thread.is_alive():  # the first look failed on something that is not a held lock
+            raise ServeUnavailable(f"{path}: the served view could not be made (see the message above)")
+        time.sleep(0.05)
+    return path, refresher
 
 
 def _check_port(host: str, port: int) -> None:
@@ -143,10 +161,8 @@ def serve(db_path: str | Path, settings: ServeSettings | None = None, *, view_pa
     settings = settings or ServeSettings()
     host, port = host or settings.host, port or settings.port
     _check_port(host, port)
-    path = prepare(db_path, view_path)
-    # the last view is served at once; the thread brings it up to date in the background
-    refresher = Refresher(Path(db_path), path, every=settings.refresh_seconds)
-    refresher.start()
+    # the last view is served at once; the thread brings it up to date behind it
+    path, refresher = start_view(db_path, view_path, every=settings.refresh_seconds)
     ds = make_datasette(path, settings)
     asyncio.run(ds.invoke_startup())
     print(f"serving {db_path} at http://{host}:{port}/{DATABASE_NAME} (Ctrl-C to stop)", file=sys.stderr)

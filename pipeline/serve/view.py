@@ -42,26 +42,10 @@ class Table:
 _QUOTE_ARTICLE = ("(SELECT min(s.article_id) FROM fact_sources s WHERE s.fact_id = c.fact_id_{x} "
                   "AND s.quote = c.quote_{x})")
 
+# In the order a reader opens them: a view built from nothing shows these first (refresh stepwise).
 TABLES: tuple[Table, ...] = (
-    Table("articles", "SELECT * EXCLUDE (raw_text) FROM articles", key="article_id", part="article_id"),
-    Table("sections", "SELECT * FROM sections", key="section_id", part="article_id",
-          refs={"article_id": "articles"}),
-    Table("mentions", "SELECT * FROM mentions", key="mention_id", part="article_id",
-          refs={"article_id": "articles", "entity_id": "entities"}),
-    Table("quantities", "SELECT * FROM quantities", key="quantity_id", part="article_id",
-          refs={"article_id": "articles", "subject_entity_id": "entities"}),
-    Table("times", "SELECT * FROM times", key="time_id", part="article_id", refs={"article_id": "articles"}),
-    Table("events", "SELECT * FROM events", key="event_id", part="article_id", refs={"article_id": "articles"}),
-    Table("entities", "SELECT * FROM entities", key="entity_id"),
-    Table("entity_links", "SELECT * FROM entity_links", part="article_id",
-          refs={"article_id": "articles", "entity_id": "entities"}),
     Table("stories", "SELECT * FROM stories", key="story_id"),
     Table("story_articles", "SELECT * FROM story_articles", refs={"story_id": "stories", "article_id": "articles"}),
-    Table("facts", "SELECT * FROM facts", key="fact_id", part="story_id",
-          refs={"subject_entity_id": "entities", "story_id": "stories"}),
-    # a source says its fact's story, so a story's page links its quotes too
-    Table("fact_sources", "SELECT fs.*, f.story_id FROM fact_sources fs LEFT JOIN facts f USING (fact_id)",
-          part="story_id", refs={"fact_id": "facts", "article_id": "articles", "story_id": "stories"}),
     # a conflict says what it is about and which article each quote is read from
     Table("conflicts",
           "SELECT c.*, fa.story_id, fa.subject_entity_id, fa.measure, fa.time_scope, "
@@ -70,9 +54,26 @@ TABLES: tuple[Table, ...] = (
           key="conflict_id", part="story_id",
           refs={"fact_id_a": "facts", "fact_id_b": "facts", "story_id": "stories", "subject_entity_id": "entities",
                 "article_a": "articles", "article_b": "articles"}),
+    Table("facts", "SELECT * FROM facts", key="fact_id", part="story_id",
+          refs={"subject_entity_id": "entities", "story_id": "stories"}),
+    # a source says its fact's story, so a story's page links its quotes too
+    Table("fact_sources", "SELECT fs.*, f.story_id FROM fact_sources fs LEFT JOIN facts f USING (fact_id)",
+          part="story_id", refs={"fact_id": "facts", "article_id": "articles", "story_id": "stories"}),
+    Table("entities", "SELECT * FROM entities", key="entity_id"),
+    Table("articles", "SELECT * EXCLUDE (raw_text) FROM articles", key="article_id", part="article_id"),
     Table("article_links", "SELECT * FROM article_links",
           refs={"article_id_a": "articles", "article_id_b": "articles"}),
     Table("ingest_errors", "SELECT * EXCLUDE (traceback) FROM ingest_errors", indexes=("error",)),
+    Table("events", "SELECT * FROM events", key="event_id", part="article_id", refs={"article_id": "articles"}),
+    Table("times", "SELECT * FROM times", key="time_id", part="article_id", refs={"article_id": "articles"}),
+    Table("quantities", "SELECT * FROM quantities", key="quantity_id", part="article_id",
+          refs={"article_id": "articles", "subject_entity_id": "entities"}),
+    Table("sections", "SELECT * FROM sections", key="section_id", part="article_id",
+          refs={"article_id": "articles"}),
+    Table("entity_links", "SELECT * FROM entity_links", part="article_id",
+          refs={"article_id": "articles", "entity_id": "entities"}),
+    Table("mentions", "SELECT * FROM mentions", key="mention_id", part="article_id",
+          refs={"article_id": "articles", "entity_id": "entities"}),
 )
 
 _SQLITE_TYPES = {"INTEGER": "INTEGER", "BIGINT": "INTEGER", "SMALLINT": "INTEGER", "TINYINT": "INTEGER",
@@ -197,9 +198,13 @@ def _stored_state(view: sqlite3.Connection) -> dict[str, str]:
 
 
 def refresh(db_path: str | Path, view_path: str | Path,
-            progress: Callable[[str], None] | None = None) -> Refreshed:
+            progress: Callable[[str], None] | None = None, stepwise: bool = False) -> Refreshed:
     """Bring the view at view_path up to date with the database at db_path.
 
+    A refresh of an existing view is one transaction. With stepwise=True a view built from
+    nothing is committed table by table instead, in TABLES' order (what a reader opens first),
+    so a server can show what is copied while the rest comes; `building` in `_facts_view` says
+    how far, and a build cut short is finished by the next refresh (the parts copied are kept).
     Raises DatabaseLocked when a run holds the database (the caller tries again later)."""
     t0 = time.perf_counter()
     view_path = Path(view_path)
@@ -218,10 +223,16 @@ def refresh(db_path: str | Path, view_path: str | Path,
             try:
                 if rebuild:
                     _create(view, columns, shape)
-                for table in TABLES:
+                for i, table in enumerate(TABLES):
+                    if stepwise and rebuild:  # what is copied so far becomes visible
+                        view.execute("INSERT OR REPLACE INTO _facts_view VALUES ('building', ?)",
+                                     [f"{i} of {len(TABLES)} tables copied, {table.name} next"])
+                        view.execute("COMMIT")
+                        view.execute("BEGIN IMMEDIATE")
                     n = _refresh_table(con, view, table, columns[table.name], progress)
                     if n is not None:
                         done.copied[table.name] = n
+                view.execute("DELETE FROM _facts_view WHERE key = 'building'")
                 view.executemany("INSERT OR REPLACE INTO _facts_view VALUES (?, ?)",
                                  [("source", str(Path(db_path).resolve())), ("fingerprint", fingerprint),
                                   ("refreshed_at", time.strftime("%Y-%m-%d %H:%M:%S"))])

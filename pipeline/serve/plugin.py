@@ -1,4 +1,5 @@
-"""A datasette plugin: ids in query results link to their rows.
+"""The datasette plugin of `facts serve`: ids in query results link to their rows, and a
+view still being built says so on every page.
 
 Table pages link a column to the row it references by the view's foreign keys; the
 results of a canned or typed query carry no such keys, so the ids a reader follows
@@ -7,9 +8,13 @@ results of a canned or typed query carry no such keys, so the ids a reader follo
 
 from __future__ import annotations
 
+import json
+
 from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
+
+from .app import DATABASE_NAME
 
 # column name -> the table whose primary key it holds
 LINKED = {
@@ -31,3 +36,22 @@ def render_cell(value, column, table, database, datasette):
         return None
     href = datasette.urls.row(database, target, tilde_encode(value))
     return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+
+
+@hookimpl
+def extra_body_script(datasette):
+    """While the first build of the view runs, a line on top of the page says how far it is."""
+    async def banner():
+        try:
+            rows = (await datasette.get_database(DATABASE_NAME).execute(
+                "SELECT value FROM _facts_view WHERE key = 'building'")).rows
+        except Exception:  # not our database, or not made yet
+            return ""
+        if not rows:
+            return ""
+        text = json.dumps(f"Building the served view: {rows[0][0]}. Tables not yet copied are empty; "
+                          "reload to see more.")
+        return ("var p = document.createElement('p'); p.className = 'message-warning facts-building'; "
+                f"p.textContent = {text}; var c = document.querySelector('section.content'); "
+                "if (c) c.prepend(p);")
+    return banner
