@@ -326,9 +326,9 @@ def serve(db: str, config_file: str | None, host: str | None, port: int | None, 
 
     Conflicts link to both articles; a story's page lists its articles, facts and
     conflicts, with its timeline; an entity's page its figures and timeline. Needs
-    the optional serve extra (pip install 'facts[serve]'). The first start on a large
-    database builds the served copy (about 45 s at 10,000 articles); later starts serve
-    at once and copy only what changed.
+    the optional serve extra (pip install 'facts[serve]'). Pages are read from a
+    SQLite copy beside the database, refreshed whenever a run commits (only what
+    changed is copied); the first start builds it table by table while it answers.
 
     \b
     Example:
