@@ -14,8 +14,6 @@ from datasette import hookimpl
 from datasette.utils import tilde_encode
 from markupsafe import Markup, escape
 
-from .app import DATABASE_NAME
-
 # column name -> the table whose primary key it holds
 LINKED = {
     "article_id": "articles", "article_a": "articles", "article_b": "articles",
@@ -43,7 +41,7 @@ def extra_body_script(datasette):
     """While the first build of the view runs, a line on top of the page says how far it is."""
     async def banner():
         try:
-            rows = (await datasette.get_database(DATABASE_NAME).execute(
+            rows = (await datasette.get_database().execute(  # the one database served
                 "SELECT value FROM _facts_view WHERE key = 'building'")).rows
         except Exception:  # not our database, or not made yet
             return ""
