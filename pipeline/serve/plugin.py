@@ -9,6 +9,7 @@ results of a canned or typed query carry no such keys, so the ids a reader follo
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -37,13 +38,15 @@ def render_cell(value, column, table, database, datasette):
 
 
 @hookimpl
-def extra_body_script(datasette):
+def extra_body_script(datasette, database):
     """While the first build of the view runs, a line on top of the page says how far it is."""
     async def banner():
+        if database is None:  # the index page: no database of its own
+            return ""
         try:
-            rows = (await datasette.get_database().execute(  # the one database served
+            rows = (await datasette.get_database(database).execute(
                 "SELECT value FROM _facts_view WHERE key = 'building'")).rows
-        except Exception:  # not our database, or not made yet
+        except sqlite3.Error:  # not a database of facts, or its view not made yet
             return ""
         if not rows:
             return ""
