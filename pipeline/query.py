@@ -11,7 +11,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from .config import QuerySettings
+from .config import QuerySettings, load_settings
 from .errors import QueryError, QueryTimeout, ReadOnlyViolation
 from .store import store
 
@@ -33,7 +33,7 @@ def run_sandboxed(db_path: str | Path, sql: str, fetch: Callable, limits: QueryS
 
     The statement runs on a helper thread so this one can interrupt it: a long DuckDB call holds
     the main thread in C, where neither a timer nor Ctrl-C reaches it."""
-    limits = limits or QuerySettings()
+    limits = limits or load_settings().query
     seconds = limits.timeout_seconds if timeout is None else timeout
     con = store.connect(db_path, read_only=True, sandbox=True, limits=limits)
     try:

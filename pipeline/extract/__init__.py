@@ -47,7 +47,7 @@ def build_nlp(settings: Settings) -> Language:
         ruler.add_patterns(patterns["ORTH"])
     nlp.add_pipe("facts_entity_cleanup", after="ner", config={
         "generic_terms": sorted(gaz.generic_terms), "org_suffixes": sorted(gaz.org_suffixes),
-        "leading_noise": sorted(gaz.leading_noise), "foreign_share": 0.34,
+        "leading_noise": sorted(gaz.leading_noise), "foreign_share": gaz.foreign_share,
         "descriptor_labels": sorted(gaz.descriptor_labels),
         "extensions": {k: list(v) for k, v in gaz.extensions.items()},
     })

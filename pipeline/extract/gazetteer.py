@@ -22,6 +22,7 @@ class Gazetteer:
     generic_terms: frozenset[str]
     org_suffixes: frozenset[str]
     leading_noise: frozenset[str]
+    foreign_share: float  # entity_rules.toml [filters]: above it, a span in another script is dropped
     descriptor_labels: frozenset[str] = frozenset()
     extensions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -61,6 +62,7 @@ def load_gazetteer(paths: list[Path], rules_path: Path) -> Gazetteer:
     noise: set[str] = set()
     descriptors: set[str] = set()
     extensions: dict[str, set[str]] = {}
+    foreign_share = None
     for path in [rules_path, *paths]:
         try:
             with open(path, "rb") as fh:
@@ -74,11 +76,13 @@ def load_gazetteer(paths: list[Path], rules_path: Path) -> Gazetteer:
         suffixes.update(filters.get("org_suffixes", []))
         noise.update(w.lower() for w in filters.get("leading_noise", []))
         descriptors.update(filters.get("descriptor_labels", []))
+        if path == rules_path:
+            foreign_share = filters["foreign_share"]  # required there (config_files.py checks)
         for label, phrases in data.get("extensions", {}).items():
             extensions.setdefault(label, set()).update(p.lower() for p in phrases)
         for i, item in enumerate(data.get("entity", []), start=1):
             if not isinstance(item, dict) or not item.get("name") or not item.get("type"):
                 raise ConfigError(f"{path}: [[entity]] #{i} needs a name and a type")
             entries.append(GazEntry(item["name"], item["type"], tuple(item.get("aliases", []))))
-    return Gazetteer(tuple(entries), frozenset(generic), frozenset(suffixes), frozenset(noise),
+    return Gazetteer(tuple(entries), frozenset(generic), frozenset(suffixes), frozenset(noise), foreign_share,
                      frozenset(descriptors), {k: tuple(sorted(v)) for k, v in extensions.items()})

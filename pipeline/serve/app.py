@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from ..config import ServeSettings
+from ..config import ServeSettings, load_settings
 from ..errors import DatabaseLocked, PipelineError
 from . import view
 
@@ -48,7 +48,7 @@ def make_datasette(view_path: str | Path, settings: ServeSettings | None = None)
 
     from . import plugin
 
-    settings = settings or ServeSettings()
+    settings = settings or load_settings().serve
     if not pm.is_registered(plugin):
         pm.register(plugin, name="facts-serve")
     ds = app.Datasette(metadata=metadata(), template_dir=str(resources.files(__package__).joinpath("templates")),
@@ -158,7 +158,7 @@ def serve(db_path: str | Path, settings: ServeSettings | None = None, *, view_pa
 
     import uvicorn
 
-    settings = settings or ServeSettings()
+    settings = settings or load_settings().serve
     host, port = host or settings.host, port or settings.port
     _check_port(host, port)
     # the last view is served at once; the thread brings it up to date behind it
