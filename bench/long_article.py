@@ -78,7 +78,7 @@ def growth(settings, kinds: list[str], sizes: list[int]) -> dict[str, dict[int, 
 
     from pipeline.engine import Extractor
 
-    extract = importlib.import_module("pipeline.extract")
+    extract = importlib.import_module("pipeline.extraction")
     ex = Extractor(settings)
     list(extract.extract_articles(ex.nlp, [ex.normalize(raw_doc("Warm up on May 5, 2020: 5 units.", "w"))], settings))
     out: dict[str, dict[int, float]] = {}

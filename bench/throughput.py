@@ -18,7 +18,7 @@ from pathlib import Path
 
 from common import facts_run, make_corpus  # noqa: E402  (puts the project on sys.path)
 from pipeline.config import load_settings, resolve_workers  # noqa: E402
-from pipeline.extract import resolve_model  # noqa: E402
+from pipeline.extraction import resolve_model  # noqa: E402
 
 
 def main() -> None:

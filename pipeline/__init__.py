@@ -9,15 +9,12 @@ The public surface (documented in the README's "Python" section; kept stable):
 - exceptions in `pipeline.errors`, all subclasses of `PipelineError`
 
 They load on first use (PEP 562), so a worker process or the CLI's start-up does not pull in
-pandas and the reconciler. `pipeline.extract` is the function: the extraction stage, a
-subpackage of the same name, is imported by name (`from pipeline.extract import build_nlp`,
-`importlib.import_module("pipeline.extract")`) and never shadows it.
+pandas and the reconciler. `pipeline.extract` is the function; the extraction stage is the
+package `pipeline.extraction`.
 """
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -40,16 +37,3 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(f".{_FROM[name]}", __name__), name)
     raise AttributeError(f"module 'pipeline' has no attribute {name!r}")
-
-
-class _Package(types.ModuleType):
-    """Importing a subpackage sets it as an attribute of its parent; for `extract` that would
-    replace the public function with the stage package, so that one assignment is skipped."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _FROM and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -15,15 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .config_files import check_folder
+from .config_files import DEFAULT_CONFIG_DIR, check_folder
 from .errors import ConfigError
-
-# A checkout (and an editable install) reads config/ beside the package; an installed wheel
-# carries the same files as pipeline/defaults (see pyproject.toml).
-_CHECKOUT_CONFIG = Path(__file__).resolve().parent.parent / "config"
-DEFAULT_CONFIG_DIR = _CHECKOUT_CONFIG if (_CHECKOUT_CONFIG / "pipeline.toml").is_file() \
-    else Path(__file__).resolve().parent / "defaults"
-
 
 @dataclass(frozen=True)
 class ModelSettings:

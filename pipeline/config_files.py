@@ -36,6 +36,11 @@ DATA_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# A checkout (and an editable install) reads config/ beside the package; an installed wheel
+# carries the same files as pipeline/defaults (see pyproject.toml).
+_CHECKOUT_CONFIG = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_CONFIG_DIR = _CHECKOUT_CONFIG if (_CHECKOUT_CONFIG / "pipeline.toml").is_file() \
+    else Path(__file__).resolve().parent / "defaults"
 SCHEMA_FILE = Path(__file__).with_name("config_schema.json")
 
 
@@ -168,8 +173,6 @@ def _check_csv_header(path: Path, want: list[str]) -> None:
 
 
 if __name__ == "__main__":  # python -m pipeline.config_files: write the schema of the shipped config/
-    from .config import DEFAULT_CONFIG_DIR
-
     SCHEMA_FILE.write_text(json.dumps(shape_of(DEFAULT_CONFIG_DIR), indent=1, ensure_ascii=False) + "\n",
                            encoding="utf-8")
     print(SCHEMA_FILE)

@@ -50,11 +50,10 @@ class Extractor:
         self.published = published
         # spaCy, lingua and trafilatura load here, in the process that extracts: the writer
         # of a multi-worker run never imports them.
-        import importlib
-
+        from . import extraction
         from .normalize import Normalizer
 
-        self._stage = importlib.import_module(".extract", __package__)  # looked up per call, not bound once
+        self._stage = extraction  # its functions looked up per call (a test wraps one)
         self.normalize = Normalizer(settings)
         self.nlp = self._stage.build_nlp(settings)
 

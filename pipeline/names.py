@@ -83,3 +83,9 @@ def singular(word: str) -> str:
     if lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3:
         return lw[:-1]
     return lw
+
+
+def initials(name: str) -> str:
+    """The initials an acronym of the name would be ("Bank of China" -> "BC"); "" for one word."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’.-]*", name) if w.lower() not in ("of", "and", "the", "for", "&")]
+    return "".join(w[0] for w in words).upper() if len(words) >= 2 else ""

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.config import load_settings
 from pipeline.engine import Extractor
-from pipeline.extract.canonical import MentionIn, acronym_fits, canonicalize, find_acronyms
+from pipeline.extraction.canonical import MentionIn, acronym_fits, canonicalize, find_acronyms
 from pipeline.names import entity_key
 from pipeline.ingest import documents_from_bytes
 

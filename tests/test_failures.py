@@ -5,13 +5,12 @@ The bug is injected by wrapping one of facts' own functions (real spaCy, real Du
 
 from __future__ import annotations
 
-import importlib
 import json
 
 import duckdb
 import pytest
 
-import pipeline.extract
+import pipeline.extraction
 import pipeline.ingest
 from conftest import invoke
 from pipeline.runner import run_batch
@@ -22,7 +21,7 @@ MARKER = "Zorblax"  # the article the injected bug fails on
 
 @pytest.fixture
 def buggy_extraction(monkeypatch):
-    stage = importlib.import_module("pipeline.extract")  # the stage package; pipeline.extract is the API call
+    stage = pipeline.extraction
     real = stage.extract_articles
 
     def extract_articles(nlp, articles, settings, *args, **kwargs):

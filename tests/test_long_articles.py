@@ -4,7 +4,6 @@ be what one pass gives, with every offset pointing at the clean (and raw) text i
 from __future__ import annotations
 
 import dataclasses
-import importlib
 
 import pytest
 
@@ -12,7 +11,7 @@ from pipeline.engine import Extractor
 from pipeline.ingest import article_id_for
 from pipeline.records import ArticleExtraction, RawDocument
 
-extract = importlib.import_module("pipeline.extract")  # (pipeline.extract is also a function's name)
+import pipeline.extraction as extract  # noqa: E402
 
 PARAGRAPHS = [
     "Maria Alvarez, the mayor of Toronto, opened the new bridge on March 3, 2015.",

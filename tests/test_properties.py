@@ -93,7 +93,7 @@ def test_non_ascii_line_pattern_finds_exactly_the_lines_with_a_non_ascii_charact
 def test_script_counts_agree_with_counting_letter_by_letter(text):
     from collections import Counter
 
-    from pipeline.normalize.scripts import script_counts, script_of
+    from pipeline.text.scripts import script_counts, script_of
 
     assert script_counts(text) == Counter(s for s in map(script_of, text) if s)
 

@@ -6,7 +6,7 @@ import pytest
 import spacy
 
 from pipeline.config import load_settings
-from pipeline.extract import build_nlp
+from pipeline.extraction import build_nlp
 
 
 @pytest.fixture(scope="module")

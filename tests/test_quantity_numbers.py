@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import load_settings
-from pipeline.extract.quantities.lexicon import load_lexicon
-from pipeline.extract.quantities.numbers import NumberReader
-from pipeline.extract.quantities.units import UnitReader
+from pipeline.extraction.quantities.lexicon import load_lexicon
+from pipeline.extraction.quantities.numbers import NumberReader
+from pipeline.extraction.quantities.units import UnitReader
 
 
 @pytest.fixture(scope="module")

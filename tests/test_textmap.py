@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pipeline.extract import chunk_text
+from pipeline.extraction import chunk_text
 from pipeline.normalize import clean_plain
 from pipeline.normalize.textmap import MappedText
 
@@ -80,7 +80,7 @@ def test_folded_characters_map_to_their_own_raw_characters(raw, expected):
 
 
 def test_cjk_glued_to_latin_is_spaced_only_in_latin_script_text():
-    from pipeline.normalize.scripts import space_cjk
+    from pipeline.normalize.clean import space_cjk
 
     english = MappedText.identity("Huawei said the Ascend 950/960搭载 new memory, which analysts praised.")
     assert "950/960 搭载" in space_cjk(english).text

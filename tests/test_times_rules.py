@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.config import load_settings
 from pipeline.engine import Extractor
-from pipeline.extract.timex import parse, resolve
+from pipeline.extraction.timex import parse, resolve
 from pipeline.ingest import documents_from_bytes
 
 PUB = date(2026, 5, 8)
@@ -97,7 +97,7 @@ def test_later_counts_from_the_last_explicit_date():
 ])
 def test_number_words_of_any_size_count_the_offset(text, value):
     """'Twenty-three days later' was read as 'three days later' (compound number words)."""
-    from pipeline.extract.timex import find
+    from pipeline.extraction.timex import find
 
     [(a, b, _)] = find(text)
     assert text[a:b] == text

@@ -39,7 +39,8 @@ from pipeline.ingest import decode  # noqa: E402
 from pipeline.normalize import Normalizer  # noqa: E402
 from pipeline.normalize.boilerplate import marker_key, segment  # noqa: E402
 from pipeline.normalize.clean import clean_plain  # noqa: E402
-from pipeline.normalize.prose import prose_lines, stoplist  # noqa: E402
+from pipeline.normalize.prose import prose_lines  # noqa: E402
+from pipeline.text.stopwords import stoplist  # noqa: E402
 
 _SENT = re.compile(r"[.!?…。！？][\"'”’»)]*$")
 _EDGE = "\"'()[]«»„“”‚‘’.,;:!?¿¡…-–—"

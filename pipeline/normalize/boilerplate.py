@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .metadata import clean_name, parse_date
 from .prose import ProseSettings
-from .scripts import foreign_share, main_script
+from ..text.scripts import foreign_share, main_script
 
 _KEY_STRIP = re.compile(r"[\W_]+", re.UNICODE)
 

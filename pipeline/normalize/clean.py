@@ -8,6 +8,7 @@ import re
 
 import ftfy
 
+from ..text.scripts import GLUED_CJK, main_script
 from .textmap import MappedText
 
 _FTFY = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, fix_line_breaks=False,
@@ -45,3 +46,14 @@ def reclean(mt: MappedText) -> MappedText:
     cleaned = clean_plain(mt.text)
     return MappedText(cleaned.text, [mt.starts[i] for i in cleaned.starts],
                       [mt.ends[i - 1] for i in cleaned.ends])
+
+
+def space_cjk(mt: MappedText) -> MappedText:
+    """In a Latin-script text, insert a space where CJK text touches Latin letters or digits
+    (a CJK term glued into English prose, `950/960搭载`), so the tokenizer sees two tokens.
+
+    A Chinese or Japanese text is left as it is: there, Latin letters and digits inside CJK
+    ("iPhone", "2025年") are written without spaces, and inserting them would change the article."""
+    if main_script(mt.text) != "latin":
+        return mt
+    return mt.sub(GLUED_CJK, " ")

@@ -19,8 +19,8 @@ import re
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-from .prose import stoplist
-from .scripts import main_script
+from ..text.scripts import main_script
+from ..text.stopwords import stoplist
 
 _WORDS = re.compile(r"[^\W\d_]+")
 

@@ -18,14 +18,14 @@ from dataclasses import replace
 
 from ..config import Settings
 from ..records import Article, Metadata, RawDocument, Section
+from ..text.scripts import word_count
 from .boilerplate import Layout, Line, Rules, load_rules, segment
-from .clean import clean_plain, reclean
+from .clean import clean_plain, reclean, space_cjk
 from .html import html_body
 from .language import LanguageDetector
 from .metadata import parse_date
 from .page_meta import find_page_metadata, load_page_meta_settings
 from .prose import prose_lines
-from .scripts import space_cjk, word_count
 from .textmap import MappedText
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+
+from ..text.stopwords import stoplist
 
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)]*$")
 _EDGE = "\"'()[]«»„“”‚‘’.,;:!?¿¡…-–—"
@@ -36,12 +37,6 @@ class ProseSettings:
     stoplists: dict[str, str]  # ISO 639-1 -> justext stop list name
 
 
-@lru_cache(maxsize=32)
-def stoplist(name: str) -> frozenset[str]:
-    """jusText's stop words of a language (by jusText's name: 'English')."""
-    import justext
-
-    return frozenset(justext.get_stoplist(name))
 
 
 def stopword_share(line: str, stops: frozenset[str]) -> float:

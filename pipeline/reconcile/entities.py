@@ -39,7 +39,7 @@ import duckdb
 import pyarrow as pa
 
 from ..config import LinkSettings
-from ..names import entity_key, person_cores, person_key
+from ..names import entity_key, initials, person_cores, person_key
 from ..store.store import transaction
 from . import entity_index
 from .spelling import near_keys
@@ -114,11 +114,6 @@ _GLUE = frozenset({"of", "the", "and", "at", "on", "for", "in", "to", "&"})
 
 def _tokens(key: str) -> tuple[str, ...]:
     return tuple(key.split())
-
-
-def _initials(name: str) -> str:
-    words = [w for w in re.findall(r"[A-Za-z][\w'’.-]*", name) if w.lower() not in ("of", "and", "the", "for", "&")]
-    return "".join(w[0] for w in words).upper() if len(words) >= 2 else ""
 
 
 class _Entities:
@@ -216,7 +211,7 @@ def _candidates(ents: _Entities, settings_places: set[int]) -> dict[str, dict[st
         m = _OF.match(k)
         if m and " " not in m.group(1):
             by_suffix[(ents.group[e], ("head:" + m.group(1),))].append(e)
-        ini = _initials(ents.name[e])
+        ini = initials(ents.name[e])
         if len(ini) >= 2:
             by_initials[(ents.group[e], ini)].append(e)
     out: dict[str, dict[str, str]] = defaultdict(dict)

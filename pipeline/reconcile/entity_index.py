@@ -30,7 +30,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from ..config import LinkSettings
-from ..names import entity_key, person_cores
+from ..names import entity_key, initials, person_cores
 
 _OF_HEAD = " of "
 
@@ -38,7 +38,6 @@ _OF_HEAD = " of "
 def key_rows(article_id: str, entity: str, names: Iterable[str], texts: Iterable[str],
              settings: LinkSettings, person: bool = False) -> set[tuple[str, str, str, str, str]]:
     """(article, entity, kind, value, key) rows for one article entity."""
-    from .entities import _initials  # the linker's own rules (lazy: it imports us)
 
     out = set()
     if person:  # people who share a surname or a given name may be one person ("person" rows)
@@ -62,7 +61,7 @@ def key_rows(article_id: str, entity: str, names: Iterable[str], texts: Iterable
         if len(k) >= settings.spelling_min_chars:  # the linker's block, cut by length
             out.add((article_id, entity, "sp", f"{len(toks)}:{k[:2]}:{len(k)}", k))
     for n in names:
-        ini = _initials(n)
+        ini = initials(n)
         if ini:
             out.add((article_id, entity, "long", ini.casefold(), ini.casefold()))
     for t in texts:

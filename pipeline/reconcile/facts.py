@@ -38,7 +38,8 @@ from .frames import measure_key
 from .grouping import FactModel, group
 from .rules import (APPROX_TOLERANCE, item_bounds, measure_head, measures_alike, needs_alike_sentences,
                     sentences_alike, values_compatible)
-from .stories import build_stories, load_features, similarities, stopwords_for
+from ..text.stopwords import stopwords_for
+from .stories import build_stories, load_features, similarities
 
 
 RULES_VERSION = 5  # raised when a change to the rules changes what merges: stored facts are then stale

@@ -194,19 +194,6 @@ def average_link(ids: list[str], sims: dict[tuple[str, str], float], threshold: 
     return [sorted(m) for m in members.values()]
 
 
-def stopwords_for(config_dir):
-    """language code -> jusText's stop words for it (config/boilerplate.toml [prose.stoplists])."""
-    from ..normalize.boilerplate import load_rules
-    from ..normalize.prose import stoplist
-
-    names = load_rules(config_dir).prose.stoplists
-
-    def stopwords(language: str | None) -> frozenset[str]:
-        name = names.get(language or "en") or names.get("en")
-        return stoplist(name) if name else frozenset()
-    return stopwords
-
-
 def attach_small(clusters: list[list[str]], vectors: dict[str, dict[str, float]],
                  sims: dict[tuple[str, str], float], settings: StorySettings) -> list[list[str]]:
     """A story of one or two short articles joins the story whose centroid it is closest to, if

@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 
 from ..config import Settings
 from ..records import Article, Entity, Mention, content_id
-from ..normalize.scripts import foreign_share, main_script
+from ..text.scripts import foreign_share, main_script
 from ..names import entity_key, person_key
 from .canonical import MODEL_CODE, MentionIn, canonicalize
 from .doctext import doc_text

@@ -11,10 +11,10 @@ import re
 import unicodedata
 from collections import Counter
 
-from .textmap import MappedText
 
 _CJK = r"\u2e80-\u2eff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_GLUE = re.compile(rf"(?<=[A-Za-z0-9%$€£¥.,;:!?)\]])(?=[{_CJK}])|(?<=[{_CJK}])(?=[A-Za-z0-9$€£¥(\[])")
+# where CJK text touches Latin letters or digits (normalize/clean.py spaces them apart)
+GLUED_CJK = re.compile(rf"(?<=[A-Za-z0-9%$€£¥.,;:!?)\]])(?=[{_CJK}])|(?<=[{_CJK}])(?=[A-Za-z0-9$€£¥(\[])")
 _CJK_PUNCT = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 
 
@@ -72,17 +72,6 @@ def foreign_share(text: str, main: str) -> tuple[float, int]:
     if not total:
         return 0.0, 0
     return 1 - counts.get(main, 0) / total, total
-
-
-def space_cjk(mt: MappedText) -> MappedText:
-    """In a Latin-script text, insert a space where CJK text touches Latin letters or digits
-    (a CJK term glued into English prose, `950/960搭载`), so the tokenizer sees two tokens.
-
-    A Chinese or Japanese text is left as it is: there, Latin letters and digits inside CJK
-    ("iPhone", "2025年") are written without spaces, and inserting them would change the article."""
-    if main_script(mt.text) != "latin":
-        return mt
-    return mt.sub(_GLUE, " ")
 
 
 def word_count(text: str) -> int:
