@@ -1,181 +1,34 @@
-"""`facts report`: the database as one self-contained HTML page (no server, no network).
-
-Reading and rendering are separate: `read_report` turns the database into typed
-records, `render_report` streams them through the Jinja2 templates in
-`pipeline/templates/`. Article texts are not rendered in Python: each article's
-text and spans go into a JSON block that the page's script turns into highlighted
-DOM only when the article is opened, so the page stays fast at thousands of
-articles and the file grows linearly with the corpus.
-"""
+"""The database -> the report's records, read in batches so memory does not grow with the corpus."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 import duckdb
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .errors import ExportError
-from .report_svg import TimelineMark, timeline_charts
-from .store import store
+from ..store import store
+from .rows import (ArticleDoc, ConflictRow, ConflictSide, EntityRow, FactRow, IngestErrorRow, Overview, Quote,
+                   Report, StoryArticle, StoryRow, TimelineEvent)
+
 
 TOP_ENTITIES = 100
+
+
 ARTICLE_BATCH = 100  # articles fetched per query, so memory does not grow with the corpus
+
+
 CONTEXT_CHARS = 300  # characters read either side of a quote to find its sentence
-LINK_CHARS = 48  # longest source-link text
+
+
 KINDS = ("ent", "qty", "tim", "cut")  # span kinds in the article JSON, indexed by number
+
+
 _SENTENCE_END = re.compile(r"(?:[.!?。！？](?=\s)|\n)")
-
-
-@dataclass(frozen=True)
-class IngestErrorRow:
-    path: str
-    line: int | None
-    error: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Overview:
-    database: str
-    n_articles: int
-    outlets: list[tuple[str, int]]
-    first: date | None
-    last: date | None
-    undated: int
-    counts: dict[str, int]
-    errors: list[IngestErrorRow]
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    event_id: str
-    article_id: str
-    start: date
-    end: date  # exclusive
-    date: str  # the TimeML value as stored
-    granularity: str  # day | month | quarter | half | year | years, from the length of the period
-    trigger: str
-    actors: list[str]
-    status: str | None
-    text: str
-    title: str | None
-    start_char: int
-    end_char: int
-
-
-@dataclass(frozen=True)
-class EntityRow:
-    name: str
-    type: str
-    aliases: list[str]
-    n_articles: int
-    n_mentions: int
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A quoted span with the rest of its sentence, cut exactly at the stored offsets."""
-
-    article_id: str
-    title: str | None
-    before: str
-    quote: str
-    after: str
-    start_char: int
-    end_char: int
-
-
-@dataclass(frozen=True)
-class FactRow:
-    fact_id: str
-    value: float | None
-    low: float | None
-    high: float | None
-    unit: str | None
-    subject: str | None
-    measure: str | None
-    time_scope: str | None
-    n_sources: int
-    n_independent: int
-    quotes: list[Quote] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ConflictSide:
-    fact_id: str
-    value: float | None
-    unit: str | None
-    time_scope: str | None  # the date an event fact is placed at
-    quote: str | None
-    sources: list[Quote]
-
-
-@dataclass(frozen=True)
-class StoryArticle:
-    article_id: str
-    title: str | None
-    outlet: str | None
-    published: date | None
-
-
-@dataclass(frozen=True)
-class StoryRow:
-    """Articles that report one happening, with the span of their publication dates."""
-
-    story_id: str
-    label: str | None
-    first: date | None
-    last: date | None
-    n_articles: int
-    n_independent: int
-    articles: list[StoryArticle]
-
-
-@dataclass(frozen=True)
-class ConflictRow:
-    conflict_id: str
-    reason: str
-    kind: str | None  # contradiction, update (a later report raised a count), rounding
-    detail: str | None
-    measure: str | None
-    subject: str | None
-    a: ConflictSide
-    b: ConflictSide
-
-
-@dataclass(frozen=True)
-class ArticleDoc:
-    """One article's header, and its text and spans as a JSON string for the page script."""
-
-    article_id: str
-    title: str | None
-    outlet: str | None
-    published: date | None
-    path: str | None
-    n_words: int | None
-    n_items: dict[str, int]
-    payload: Markup
-
-
-@dataclass(frozen=True)
-class Report:
-    overview: Overview
-    timeline: list[TimelineEvent]
-    entities: list[EntityRow]
-    facts: list[FactRow]
-    stories: list[StoryRow]
-    conflicts: list[ConflictRow]
-    articles: Iterable[ArticleDoc]  # read lazily while the page is written
-
-
-# ---------------------------------------------------------------- spans
 
 
 def layout_spans(spans: Iterable[tuple[int, int, int, str]], length: int) -> list[tuple[int, int, int, str]]:
@@ -199,15 +52,6 @@ def layout_spans(spans: Iterable[tuple[int, int, int, str]], length: int) -> lis
         stack.append(e)
         kept.append((s, e, k, label))
     return kept
-
-
-def json_for_script(obj: Any) -> Markup:
-    """JSON that is safe inside <script type="application/json">: no `<` at all, so no `</script>`."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-# ---------------------------------------------------------------- reading
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
@@ -391,78 +235,7 @@ def read_report(db_path: str | Path) -> Report:
         con.close()
 
 
-# ---------------------------------------------------------------- rendering
-
-
-def fmt_number(v: float | None) -> str:
-    """A figure as people write it: 1,590 / 16.4 billion / 0.12."""
-    if v is None:
-        return ""
-    for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
-        if abs(v) >= size:
-            return f"{v / size:,.3f}".rstrip("0").rstrip(".") + " " + word
-    if float(v).is_integer():
-        return f"{int(v):,}"
-    return f"{v:,.4f}".rstrip("0").rstrip(".")
-
-
-def short_label(text: str | None, limit: int = LINK_CHARS) -> str:
-    """A source link's text: titles repeat on every quote, so they are cut to keep the page small."""
-    text = text or "source"
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def fact_value(f: FactRow) -> str:
-    if f.value is None and f.low is not None and f.high is not None:
-        return f"{fmt_number(f.low)}–{fmt_number(f.high)}"
-    return fmt_number(f.value)
-
-
-def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("pipeline", "templates"), autoescape=select_autoescape(["html", "j2"]),
-                      trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = fmt_number
-    env.filters["short"] = short_label
-    env.globals["fact_value"] = fact_value
-    return env
-
-
-def _timeline_marks(events: Sequence[TimelineEvent]) -> list[TimelineMark]:
-    return [TimelineMark(e.event_id, e.start, e.end, e.granularity,
-                         f"{e.date} · {e.trigger}" + (f" · {', '.join(e.actors)}" if e.actors else ""))
-            for e in events]
-
-
-def render_report(report: Report) -> Iterator[str]:
-    """The page, in pieces (articles are read while it is written)."""
-    template = _environment().get_template("report.html.j2")
-    return template.generate(r=report, charts=timeline_charts(_timeline_marks(report.timeline)), kinds=KINDS)
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:  # a read-only place: there is nothing of ours to remove
-        pass
-
-
-def write_report(db_path: str | Path, out_path: str | Path) -> Path:
-    """Build the report of the database at db_path into out_path; returns the path written."""
-    out = Path(out_path)
-    if out.is_dir():
-        raise ExportError(f"{out}: is a folder; give the report's file name (e.g. {out / 'report.html'})")
-    report = read_report(db_path)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("w", encoding="utf-8") as fh:
-            for piece in render_report(report):
-                fh.write(piece)
-        tmp.replace(out)
-    except OSError as exc:
-        _remove(tmp)
-        raise ExportError(f"{out}: cannot be written ({exc.strerror or exc})") from None
-    except BaseException:
-        _remove(tmp)
-        raise
-    return out
+def json_for_script(obj: Any) -> Markup:
+    """JSON that is safe inside <script type="application/json">: no `<` at all, so no `</script>`."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
