@@ -96,8 +96,6 @@ def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int |
     """
     from . import api
     from .progress import reporter
-    from .runner import count_inputs
-    from .ingest import discover
 
     settings = _settings(config_file)
     targets = list(paths) or ["corpus"]
@@ -105,8 +103,7 @@ def run(paths: tuple[str, ...], db: str, config_file: str | None, workers: int |
         raise click.UsageError("no PATHS given and no corpus/ folder here")
     if ray_address and engine != "ray":
         raise click.UsageError("--ray-address needs --engine ray")
-    total = count_inputs(discover(targets, settings.ingest))
-    with errors_as_messages(), reporter(total) as note:
+    with errors_as_messages(), reporter() as note:
         try:
             summary = api.run(targets, db, workers=workers, config=settings, progress=note, force=force,
                               engine=engine, ray_address=ray_address)

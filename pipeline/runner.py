@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import __version__
-from .config import Settings
+from .config import IngestSettings, Settings
 from .engine import process_documents
 from .failures import read_guarded
 from .ingest import discover, shown_name
@@ -31,7 +31,9 @@ from .records import ArticleFailed, IngestError, Processed, RawDocument
 from .runlock import run_lock
 from .store import store
 
-ProgressFn = Callable[[str, str], None]  # (path or path:line, status)
+# Called with (path or path:line, status) per document; one with a `start(total)` method is told
+# the number of documents first (the CLI's bar).
+ProgressFn = Callable[[str, str], None]
 
 
 @dataclass
@@ -62,12 +64,12 @@ class RunSummary:
         return [e for e in self.errors if isinstance(e, ArticleFailed)]
 
 
-def count_inputs(paths: list[Path]) -> int:
+def count_inputs(paths: list[Path], settings: IngestSettings) -> int:
     """Documents expected (files, plus records of .jsonl files): for the progress bar.
     Counted by ingest's own rules (lines, regular files only: a FIFO cannot block it)."""
     from .ingest import count_documents
 
-    return sum(count_documents(p) for p in paths)
+    return sum(count_documents(p, settings) for p in paths)
 
 
 def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settings, *,
@@ -79,6 +81,8 @@ def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settin
     this process stays the only writer either way.
     """
     files = discover(paths, settings.ingest)
+    if hasattr(progress, "start"):  # a bar wants the number of documents first (.jsonl lines read once more)
+        progress.start(count_inputs(files, settings.ingest))
     db = str(db_path)
     summary = RunSummary(run_id=uuid.uuid4().hex[:16], db_path=db)
     t0 = time.perf_counter()

@@ -185,3 +185,17 @@ def test_query_json_writes_dates_as_the_database_holds_them(corpus_db):
                             "LIMIT 1", "--db", corpus_db, "--format", "json").stdout)[0]
     assert len(out["published"]) == 10 and out["published"][4] == "-"  # 2026-05-08, not ...T00:00:00.000
     assert "T" in out["ingested_at"] and "." not in out["ingested_at"]
+
+
+def test_run_counts_its_documents_once_with_the_users_settings(tmp_path):
+    """The progress total comes from the run's own discovery and count (issue 35: the CLI walked
+    and counted the inputs itself before the runner walked them again): with a user's file that
+    reads only .txt, the .html beside it is neither read nor counted."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Huawei shipped 10,000 chips in March 2026.\n", encoding="utf-8")
+    (tmp_path / "in" / "b.html").write_text("<html><body><p>Baidu opened a lab.</p></body></html>", encoding="utf-8")
+    user = tmp_path / "only_txt.toml"
+    user.write_text('[ingest]\nextensions = [".txt"]\n', encoding="utf-8")
+    result = invoke("run", tmp_path / "in", "--db", tmp_path / "f.duckdb", "--config", user, "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "[1/1] " in result.stderr and "a.txt: new" in result.stderr and "b.html" not in result.stderr

@@ -300,7 +300,7 @@ def test_count_inputs_does_not_open_a_fifo_and_counts_as_ingest_reads(tmp_path, 
     f.write_bytes((record(1, "a\u2028b") + "\r\n\n" + record(2, "c\u0085d") + "\n   \n"
                    + record(3, "x" * 3000) + "\n" + record(4, "e")).encode("utf-8"))
     out: list[int] = []
-    t = threading.Thread(target=lambda: out.append(count_inputs([fifo, f])), daemon=True)
+    t = threading.Thread(target=lambda: out.append(count_inputs([fifo, f], settings.ingest)), daemon=True)
     t.start()
     t.join(30)
     if t.is_alive():  # unblock the reader so the thread ends, then fail
@@ -319,4 +319,4 @@ def test_utf16_jsonl_without_bom_is_streamed_line_by_line(tmp_path, settings):
     assert [type(d) for d in docs] == [RawDocument] * 1200
     assert [(d.line, d.encoding) for d in docs[:2]] == [(1, "utf-16-le"), (2, "utf-16-le")]
     assert docs[-1].raw_text == f"{SENTENCE} \U0001F600 1200\u2028end"
-    assert count_inputs([f]) == 1200
+    assert count_inputs([f], settings.ingest) == 1200
