@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -42,7 +43,13 @@ from ..text.stopwords import stopwords_for
 from .stories import build_stories, load_features, similarities
 
 
-RULES_VERSION = 5  # raised when a change to the rules changes what merges: stored facts are then stale
+@lru_cache(maxsize=1)
+def rules_fingerprint() -> str:
+    """The code that decides what merges (this package, name keys, text helpers): any change to it
+    makes the stored facts stale, with no number to remember to raise."""
+    root = Path(__file__).resolve().parent.parent
+    sources = sorted([*root.joinpath("reconcile").glob("*.py"), root / "names.py", *root.joinpath("text").glob("*.py")])
+    return content_id("rules", *(f"{p.name}\n{p.read_text(encoding='utf-8')}" for p in sources))
 
 
 def _model_path(settings: Settings) -> Path:
@@ -78,7 +85,7 @@ def matching_fingerprint(settings: Settings, fx_path: Path, units_path: Path | N
     """What the merging depends on besides the articles: settings, unit and rate tables, rules."""
     files = [Path(p).read_bytes().decode("utf-8", "replace") for p in (fx_path, units_path, _model_path(settings))
              if p and Path(p).exists()]
-    return content_id("matching", str(RULES_VERSION), repr(settings.stories), *files)
+    return content_id("matching", rules_fingerprint(), repr(settings.stories), *files)
 
 
 def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | None, settings: Settings,
