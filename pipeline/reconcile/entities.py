@@ -40,7 +40,7 @@ import pyarrow as pa
 
 from ..config import LinkSettings
 from ..names import entity_key, initials, person_cores, person_key
-from ..store.store import transaction
+from ..store.store import read_state, transaction, write_state
 from . import entity_index
 from .spelling import near_keys
 
@@ -368,9 +368,9 @@ def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings, model:
     those of one pass over every article. `full`, an empty index, or changed [link] settings or
     link model redo every decision."""
     fingerprint = repr(sorted(vars(settings).items())) + model.fingerprint()
-    stored = con.execute("SELECT value FROM meta WHERE key = 'link_settings'").fetchall()
+    stored = read_state(con, "link_settings")
     indexed = con.execute("SELECT count(*) FROM link_keys WHERE kind = 'run'").fetchall()[0][0]
-    full = full or not stored or stored[0][0] != fingerprint or not indexed
+    full = full or stored != fingerprint or not indexed
     # which (article, run) pairs differ between the articles and the index: found in SQL, so a
     # run that changed nothing does not read every article id into Python
     new = [r[0] for r in con.execute("""
@@ -392,8 +392,7 @@ def link_entities(con: duckdb.DuckDBPyConnection, settings: LinkSettings, model:
             _apply(con, links)
         else:
             _relink(con, settings, model, new, gone)
-        con.execute("DELETE FROM meta WHERE key = 'link_settings'")
-        con.execute("INSERT INTO meta VALUES ('link_settings', ?)", [fingerprint])
+        write_state(con, "link_settings", fingerprint)
     return con.execute("SELECT count(*) FROM entities").fetchall()[0][0]
 
 

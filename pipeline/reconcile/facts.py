@@ -29,7 +29,7 @@ import duckdb
 
 from ..config import Settings, load_settings
 from ..records import content_id
-from ..store.store import insert_rows, transaction
+from ..store.store import insert_rows, read_state, transaction, write_state
 from . import regions
 from .blocking import WINDOW, Clusters, blocks_of, first_block, groups_of, neighbours, value_key
 from .conflicts import conflict_rows
@@ -93,7 +93,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path |
     st = settings.stories
     stops = stopwords_for(settings.config_dir)
     fingerprint = matching_fingerprint(settings, fx_path, units_path)
-    stored = con.execute("SELECT value FROM meta WHERE key = 'reconcile_settings'").fetchall()
+    stored = read_state(con, "reconcile_settings")
     now = regions.signatures(con)
     state = regions.stored_state(con)
     full = full or not state or not stored
@@ -107,7 +107,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path |
         else:
             dirty, gone = regions.changed(state, now)
             if not dirty and not gone:
-                return {"reconciled_articles": 0, "settings_changed": int(stored[0][0] != fingerprint)}
+                return {"reconciled_articles": 0, "settings_changed": int(stored != fingerprint)}
             new_vectors = load_features(con, st, stops, sorted(dirty))[0]
             crossed = regions.replace_postings(con, new_vectors, gone, st.max_postings)
             candidates = regions.candidates(con, dirty, st.max_postings)
@@ -127,11 +127,10 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path |
         insert_rows(con, "reconcile_articles", [{"article_id": a, "signature": now[a], "region_id": region_of[a]}
                                                 for a in sorted(scope)])
         if full:
-            con.execute("DELETE FROM meta WHERE key = 'reconcile_settings'")
-            con.execute("INSERT INTO meta VALUES ('reconcile_settings', ?)", [fingerprint])
+            write_state(con, "reconcile_settings", fingerprint)
     counts = {table: len(rows) for table, rows in out.items()}
     counts["reconciled_articles"] = len(scope)
-    counts["settings_changed"] = int(not full and stored[0][0] != fingerprint)
+    counts["settings_changed"] = int(not full and stored != fingerprint)
     return counts
 
 

@@ -151,13 +151,34 @@ def connect(db_path: str | Path, *, read_only: bool = False, wait_seconds: float
     return con
 
 
+# The pipeline's own state in the `meta` table, one key each; read and written only here.
+STATE_KEYS = ("schema_version",   # the schema.sql version the file was set up with
+              "link_settings",    # [link] settings and link model the cross-article links were made with
+              "reconcile_settings")  # what the stored facts were matched with (settings, tables, rules' code)
+
+
+def read_state(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    if key not in STATE_KEYS:
+        raise ValueError(f"unknown state key {key!r}")
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def write_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Set one state key (inside the caller's transaction, with the rows it describes)."""
+    if key not in STATE_KEYS:
+        raise ValueError(f"unknown state key {key!r}")
+    con.execute("DELETE FROM meta WHERE key = ?", [key])
+    con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
+
+
 def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
     has_meta = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
     if not has_meta:
         return None
-    rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
-    return int(rows[0][0]) if rows else None
+    version = read_state(con, "schema_version")
+    return int(version) if version is not None else None
 
 
 def check_version(con: duckdb.DuckDBPyConnection, db: str) -> None:
@@ -174,8 +195,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         return
     with transaction(con):
         con.execute(SCHEMA_SQL)
-        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
-        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        write_state(con, "schema_version", str(SCHEMA_VERSION))
     con.execute("CHECKPOINT")
 
 
