@@ -249,11 +249,8 @@ class Database:
         """The tables and views, tables first."""
         from .store import store
 
-        con = store.connect(self.path, read_only=True)
-        try:
-            return store.table_names(con)
-        finally:
-            con.close()
+        with store.Store(self.path, read_only=True) as database:
+            return database.tables()
 
     def frame(self, name: str) -> pd.DataFrame:
         """A whole table or view ('v_facts', 'entities', ...) as a DataFrame."""
@@ -285,12 +282,9 @@ class Database:
 
         s = self.settings
         with run_lock(str(self.path)):
-            con = store.connect(self.path, wait_seconds=s.run.lock_wait_seconds)
-            try:
-                counts = update(con, s, full=full)
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
+            with store.Store(self.path, wait_seconds=s.run.lock_wait_seconds) as database:
+                counts = update(database.con, s, full=full)
+                database.checkpoint()
         return counts
 
     def export(self, out_dir: str | os.PathLike, *, table: str = "all", format: str = "parquet",

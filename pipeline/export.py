@@ -28,8 +28,8 @@ def export_tables(db_path: str | Path, table: str, fmt: str, out_dir: str | Path
         raise ExportError(f"unknown format '{fmt}' (use one of {', '.join(FORMATS)})")
     ext, options = FORMATS[fmt]
     out = Path(out_dir)
-    con = store.connect(db_path, read_only=True)
-    try:
+    with store.Store(db_path, read_only=True) as database:
+        con = database.con
         known = store.table_names(con)
         tables = list(EXPORT_TABLES) if table == "all" else [table]
         for t in tables:
@@ -51,8 +51,6 @@ def export_tables(db_path: str | Path, table: str, fmt: str, out_dir: str | Path
                 raise ExportError(f"{target}: {str(exc).splitlines()[0]}") from None
             written.append((t, target, n))
         return written
-    finally:
-        con.close()
 
 
 def _temp_path(target: Path, pid: int) -> Path:

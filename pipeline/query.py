@@ -35,7 +35,8 @@ def run_sandboxed(db_path: str | Path, sql: str, fetch: Callable, limits: QueryS
     the main thread in C, where neither a timer nor Ctrl-C reaches it."""
     limits = limits or load_settings().query
     seconds = limits.timeout_seconds if timeout is None else timeout
-    con = store.connect(db_path, read_only=True, sandbox=True, limits=limits)
+    database = store.Store(db_path, read_only=True, sandbox=True, limits=limits)
+    con = database.con
     try:
         allow_only_select(con, sql)
         done: dict[str, object] = {}
@@ -68,7 +69,7 @@ def run_sandboxed(db_path: str | Path, sql: str, fetch: Callable, limits: QueryS
         return done.get("value")
     finally:
         try:
-            con.close()
+            database.close()
         except duckdb.Error:  # still finishing the interrupted statement: it is closed with the process
             pass
 

@@ -88,13 +88,11 @@ def run_batch(paths: Iterable[str | Path], db_path: str | Path, settings: Settin
     t0 = time.perf_counter()
     note = progress or (lambda where, status: None)
     with run_lock(db):
-        con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
-        try:
+        with store.Store(db, wait_seconds=settings.run.lock_wait_seconds) as database:
+            con = database.con
             store.mark_dead_runs(con)  # under the run lock, any `running` row is a killed run's
             store.start_run(con, summary.run_id, [shown_name(p) for p in files], settings.to_dict(), __version__)
             by_key, known = store.existing_articles(con)
-        finally:
-            con.close()
         summary.status = "failed"
         if workers > 1 or engine != "local":
             _prefetch("datasketch")  # reconciliation's MinHash pulls in scipy (~1 s): load it while workers extract
@@ -188,8 +186,8 @@ def _where(path: str, line: int | None) -> str:
 
 def _write(db: str, settings: Settings, batch: list[Processed], summary: RunSummary,
            replaces: dict[str, str], note: ProgressFn) -> None:
-    con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
-    try:
+    with store.Store(db, wait_seconds=settings.run.lock_wait_seconds) as database:
+        con = database.con
         _store_errors(con, summary)
         for p in batch:
             old = replaces.get(p.article.article_id)
@@ -202,8 +200,6 @@ def _write(db: str, settings: Settings, batch: list[Processed], summary: RunSumm
             else:
                 summary.new += 1
                 note(_where(p.doc.path, p.doc.line), "new")
-    finally:
-        con.close()
 
 
 def _store_errors(con, summary: RunSummary) -> None:
@@ -216,8 +212,8 @@ def _store_errors(con, summary: RunSummary) -> None:
 
 
 def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
-    con = store.connect(db, wait_seconds=settings.run.lock_wait_seconds)
-    try:
+    with store.Store(db, wait_seconds=settings.run.lock_wait_seconds) as database:
+        con = database.con
         _store_errors(con, summary)
         counts = update(con, settings)  # also what an earlier killed run or command left behind
         summary.rows["entities"] = counts.pop("entities")
@@ -225,6 +221,4 @@ def _finish(db: str, settings: Settings, summary: RunSummary) -> None:
         summary.settings_changed = bool(counts.pop("settings_changed", 0))
         summary.rows.update(counts)
         store.finish_run(con, summary.run_id, summary.status, summary.counts, summary.rows)
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
+        database.checkpoint()

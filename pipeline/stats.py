@@ -9,9 +9,9 @@ from .store import store
 
 
 def corpus_stats(db_path: str | Path, top: int = 10) -> dict[str, Any]:
-    con = store.connect(db_path, read_only=True)
-    try:
-        tables = [t for t in store.table_names(con) if not t.startswith("v_") and t != "meta"]
+    with store.Store(db_path, read_only=True) as database:
+        con = database.con
+        tables = [t for t in database.tables() if not t.startswith("v_") and t != "meta"]
         counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables}
         outlets = con.execute(
             "SELECT coalesce(outlet, '(unknown)') AS outlet, count(*) AS articles FROM articles "
@@ -37,5 +37,3 @@ def corpus_stats(db_path: str | Path, top: int = 10) -> dict[str, Any]:
                 ("run_id", "status", "started_at", "finished_at", "new", "unchanged", "replaced", "rejected"),
                 [str(v) if i in (2, 3) and v is not None else v for i, v in enumerate(last_run)])),
         }
-    finally:
-        con.close()

@@ -209,8 +209,8 @@ def _spans_of(con: duckdb.DuckDBPyConnection, ids: list[str]) -> tuple[dict, dic
 
 def iter_articles(db_path: str | Path, batch: int = ARTICLE_BATCH) -> Iterator[ArticleDoc]:
     """Articles in publication order, read in batches on their own read-only connection."""
-    con = store.connect(db_path, read_only=True)
-    try:
+    with store.Store(db_path, read_only=True) as database:
+        con = database.con
         ids = [r[0] for r in _rows(con, "SELECT article_id FROM articles ORDER BY published NULLS LAST, path, article_id")]
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
@@ -221,18 +221,14 @@ def iter_articles(db_path: str | Path, batch: int = ARTICLE_BATCH) -> Iterator[A
             for aid in chunk:
                 if aid in rows:
                     yield _article_doc(rows[aid], spans, raw_spans, n_items)
-    finally:
-        con.close()
 
 
 def read_report(db_path: str | Path) -> Report:
     """Everything but the article texts, which `iter_articles` streams while the page is written."""
-    con = store.connect(db_path, read_only=True)
-    try:
+    with store.Store(db_path, read_only=True) as database:
+        con = database.con
         return Report(read_overview(con, db_path), read_timeline(con), read_entities(con), read_facts(con),
                       read_stories(con), read_conflicts(con), iter_articles(db_path))
-    finally:
-        con.close()
 
 
 def json_for_script(obj: Any) -> Markup:

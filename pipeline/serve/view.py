@@ -209,8 +209,8 @@ def refresh(db_path: str | Path, view_path: str | Path,
     t0 = time.perf_counter()
     view_path = Path(view_path)
     fingerprint = source_fingerprint(db_path)
-    con = store.connect(db_path, read_only=True)
-    try:
+    with store.Store(db_path, read_only=True) as database:
+        con = database.con
         con.execute("BEGIN TRANSACTION")  # one snapshot of the database for every table read
         columns = {t.name: _columns(con, t) for t in TABLES}
         shape = _shape(columns)
@@ -242,8 +242,6 @@ def refresh(db_path: str | Path, view_path: str | Path,
                 raise
         finally:
             view.close()
-    finally:
-        con.close()
     done.seconds = time.perf_counter() - t0
     return done
 

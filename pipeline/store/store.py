@@ -172,6 +172,46 @@ def write_state(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
 
 
+class Store:
+    """One open facts database, as sqlite-utils' Database is for SQLite: the connection (`con`),
+    its transactions, the pipeline's state and, opened with sandbox=True, the read-only
+    connection user SQL runs on. Closed when its `with` block ends.
+
+        with Store(path, read_only=True) as db:
+            db.con.execute("SELECT count(*) FROM facts")
+    """
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, wait_seconds: float = 0.0,
+                 sandbox: bool = False, limits=None):
+        self.path = str(path)
+        self.read_only = read_only
+        self.con = connect(path, read_only=read_only, wait_seconds=wait_seconds, sandbox=sandbox, limits=limits)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def transaction(self):
+        return transaction(self.con)
+
+    def state(self, key: str) -> str | None:
+        return read_state(self.con, key)
+
+    def set_state(self, key: str, value: str) -> None:
+        write_state(self.con, key, value)
+
+    def tables(self) -> list[str]:
+        return table_names(self.con)
+
+    def checkpoint(self) -> None:
+        self.con.execute("CHECKPOINT")
+
+
 def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
     has_meta = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchall()[0][0]
