@@ -63,6 +63,17 @@ def multiply(base: Path, out: Path, copies: int) -> int:
         con.close()
 
 
+def base_copy(base: Path, to: Path) -> Path:
+    """A copy of a real run's database to multiply (never the user's file itself); made from
+    corpus/ when there is none yet (no `make run`)."""
+    if base.exists():
+        shutil.copy(base, to)
+    else:
+        subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(ROOT / "corpus"), "--db", str(to)],
+                       cwd=ROOT, check=True, capture_output=True)
+    return to
+
+
 def measure(base: Path, n: int, work: Path) -> dict:
     per_copy = duckdb.connect(str(base), read_only=True).execute("SELECT count(*) FROM articles").fetchall()[0][0]
     copies = max(1, round(n / per_copy))
@@ -81,12 +92,7 @@ def main() -> None:
     ap.add_argument("--base", type=Path, default=ROOT / "outputs" / "facts.duckdb")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "base.duckdb"
-        if args.base.exists():
-            shutil.copy(args.base, base)  # never open the user's database for writing
-        else:  # no `make run` yet: make the base from corpus/ here
-            subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(ROOT / "corpus"), "--db", str(base)],
-                           cwd=ROOT, check=True, capture_output=True)
+        base = base_copy(args.base, Path(tmp) / "base.duckdb")
         small, large = measure(base, args.small, Path(tmp)), measure(base, args.large, Path(tmp))
     ratio = large["articles"] / small["articles"]
     result = {"small": small, "large": large,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from report_scale import multiply  # noqa: E402
+from report_scale import base_copy, multiply  # noqa: E402
 from pipeline.serve import view  # noqa: E402
 
 
@@ -84,12 +83,7 @@ def main() -> None:
     ap.add_argument("--base", type=Path, default=ROOT / "outputs" / "facts.duckdb")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "base.duckdb"
-        if args.base.exists():
-            shutil.copy(args.base, base)
-        else:
-            subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(ROOT / "corpus"), "--db", str(base)],
-                           cwd=ROOT, check=True, capture_output=True)
+        base = base_copy(args.base, Path(tmp) / "base.duckdb")
         per_copy = duckdb.connect(str(base), read_only=True).execute("SELECT count(*) FROM articles").fetchone()[0]
         db = Path(tmp) / "big.duckdb"
         articles = multiply(base, db, max(1, round(args.articles / per_copy)))
