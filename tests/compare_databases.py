@@ -2,7 +2,10 @@
 differs between any two runs (run ids and clock times). For refactors that must not change
 behaviour: run the corpus (or `score ecbplus --keep DIR`) before and after, then
 
-    python tests/compare_databases.py BEFORE.duckdb AFTER.duckdb
+    python tests/compare_databases.py BEFORE.duckdb AFTER.duckdb [--ignore-paths]
+
+--ignore-paths leaves out where the inputs were (articles.path, source_key): two runs of the
+same files copied to two folders (as `score ... --keep DIR` does) differ only there.
 
 Prints one line per table (same, or how many rows differ, with a few) and exits 1 on any difference.
 """
@@ -22,10 +25,10 @@ from pipeline.store.store import USER_TABLES  # noqa: E402
 VOLATILE = {"run_id", "ingested_at", "recorded_at"}  # differ between any two runs of one input
 
 
-def rows(db: Path, table: str) -> tuple[list[str], list[tuple]]:
+def rows(db: Path, table: str, ignore: set[str]) -> tuple[list[str], list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE]
+        cols = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] not in VOLATILE | ignore]
         got = con.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall()
     finally:
         con.close()
@@ -34,10 +37,11 @@ def rows(db: Path, table: str) -> tuple[list[str], list[tuple]]:
 
 def main() -> int:
     before, after = map(Path, sys.argv[1:3])
+    ignore = {"path", "source_key"} if "--ignore-paths" in sys.argv[3:] else set()
     differ = 0
     for table in USER_TABLES:
-        cols_a, a = rows(before, table)
-        cols_b, b = rows(after, table)
+        cols_a, a = rows(before, table, ignore)
+        cols_b, b = rows(after, table, ignore)
         if cols_a != cols_b:
             print(f"{table}: columns differ: {sorted(set(cols_a) ^ set(cols_b))}")
             differ += 1
