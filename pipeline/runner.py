@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import __version__
+from .version import __version__
 from .config import IngestSettings, Settings
 from .engine import process_documents
 from .failures import read_guarded
