@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install eval bench clean
+.PHONY: run test check install eval bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,14 @@ run: $(STAMP)
 	$(BIN)/facts run corpus/ --db outputs/facts.duckdb
 	$(BIN)/facts report --db outputs/facts.duckdb --out outputs/report.html
 
+# The tests a developer runs often: under 5 minutes on 2 cores. Leaves out the dev gate, the
+# fresh-venv install and the few tests of 15 s or more (markers in pyproject.toml).
 test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not devgate and not install and not long"
+
+# What CI runs (.ci/run): every test, with the dev gate over ../shared/dev (skipped when it is
+# absent) and the install from a fresh venv. About 11 minutes on 2 cores.
+check: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # Quality on the development sets in ../shared/dev (public news nobody here wrote rules from):

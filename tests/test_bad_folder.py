@@ -16,6 +16,8 @@ import pytest
 
 from conftest import FACTS, ROOT
 
+pytestmark = pytest.mark.long  # one run over a folder of every kind of bad file
+
 S = ("Huawei said on Monday that revenue from its cloud unit rose 12 percent in 2025, "
      "helped by demand for Ascend chips in Shenzhen and Beijing.")
 

@@ -7,6 +7,8 @@ import pytest
 
 import devgate
 
+pytestmark = pytest.mark.devgate  # make check runs it; make test does not
+
 FLOORS = devgate.load_floors()
 
 

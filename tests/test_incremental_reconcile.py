@@ -187,6 +187,7 @@ def test_a_kill_inside_an_incremental_reconcile_keeps_the_state_before_and_the_n
 ECB_DEV = Path(os.environ.get("FACTS_DEV", ROOT.parent / "shared" / "dev")) / "ecbplus" / "dev.jsonl"
 
 
+@pytest.mark.long
 @pytest.mark.skipif(not ECB_DEV.exists(), reason="dev folder (FACTS_DEV) not available")
 def test_real_news_in_shuffled_batches_gives_the_tables_of_one_go(tmp_path):
     """ECB+ dev (197 real news documents, 16 happenings, many cross-article entity links), read

@@ -20,6 +20,7 @@ SKIP = shutil.ignore_patterns(".venv", ".git", "outputs", "build", "*.egg-info",
 
 
 @pytest.mark.slow
+@pytest.mark.install
 def test_a_fresh_venv_with_the_bundled_pip_runs_inspect_on_html(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(ROOT, src, ignore=SKIP)

@@ -108,6 +108,7 @@ COMMANDS = st.tuples(st.sampled_from(["run a", "run b", "run a b", "reconcile"])
                      st.sampled_from([None, *KILL_POINTS]))
 
 
+@pytest.mark.long
 @hsettings(max_examples=10, deadline=None, derandomize=True,
            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(COMMANDS, min_size=1, max_size=3))

@@ -17,6 +17,7 @@ TABLES = ("articles", "mentions", "entities", "sections", "quantities", "times",
           "facts", "fact_sources", "conflicts", "article_links")
 
 
+@pytest.mark.long
 def test_ray_engine_gives_the_local_engines_tables(tmp_path, corpus_db):
     db = tmp_path / "ray.duckdb"
     result = invoke("run", str(CORPUS), "--db", str(db), "--engine", "ray", "--workers", "2")

@@ -29,6 +29,7 @@ def scratch(tmp_path_factory):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_each_readme_python_example_runs_as_a_script(scratch):
     """Each block saved as its own file and run with `python FILE`, in order, as a user would
     (no main guard: `pipeline.run` starts its worker processes from a plain script)."""
