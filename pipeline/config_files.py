@@ -12,6 +12,7 @@ was a bare KeyError in the middle of a run, and an unknown one was silently igno
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import tomllib
@@ -68,6 +69,15 @@ def shape_of(config_dir: Path) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
     return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+
+
+def read_config(path: str | Path) -> dict[str, Any]:
+    """A TOML file of the configuration, parsed once per version of the file (every loader of a
+    stage reads through here); a copy, so no caller can change what the next one reads."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found")
+    return copy.deepcopy(_load(path))
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config_files import read_config
 from ..errors import ConfigError
 
 
@@ -64,13 +64,7 @@ def load_gazetteer(paths: list[Path], rules_path: Path) -> Gazetteer:
     extensions: dict[str, set[str]] = {}
     foreign_share = None
     for path in [rules_path, *paths]:
-        try:
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: gazetteer file not found") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        data = read_config(path)
         filters = data.get("filters", {})
         generic.update(filters.get("generic_terms", []))
         suffixes.update(filters.get("org_suffixes", []))

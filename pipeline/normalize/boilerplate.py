@@ -18,10 +18,10 @@ config/boilerplate.toml, so new languages and outlets need no code.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..config_files import read_config
 from .metadata import clean_name, parse_date
 from .prose import ProseSettings
 from ..text.scripts import foreign_share, main_script
@@ -68,9 +68,7 @@ def _alternation(words: list[str]) -> re.Pattern:
 
 
 def load_rules(config_dir: str | Path) -> Rules:
-    path = Path(config_dir) / "boilerplate.toml"
-    with open(path, "rb") as fh:
-        cfg = tomllib.load(fh)
+    cfg = read_config(Path(config_dir) / "boilerplate.toml")
     head, markers, pats, scripts = cfg["head"], cfg["markers"], cfg["patterns"], cfg["scripts"]
     comp = lambda xs: tuple(re.compile(x, re.IGNORECASE) for x in xs)  # noqa: E731
     keys = lambda xs: frozenset(marker_key(x) for x in xs)  # noqa: E731

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config_files import read_config
 from .metadata import clean_name, parse_date
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -82,8 +82,7 @@ class PageMeta:
 
 @functools.lru_cache(maxsize=8)
 def load_page_meta_settings(config_dir: str | Path) -> PageMetaSettings:
-    with open(Path(config_dir) / "boilerplate.toml", "rb") as fh:
-        cfg = tomllib.load(fh)["page_meta"]
+    cfg = read_config(Path(config_dir) / "boilerplate.toml")["page_meta"]
     prefixes = [p for words in cfg["byline_prefixes"].values() for p in words]
     return PageMetaSettings(
         byline_prefixes=tuple(sorted(set(prefixes), key=len, reverse=True)),

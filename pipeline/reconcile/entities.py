@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ import duckdb
 import pyarrow as pa
 
 from ..config import LinkSettings
+from ..config_files import read_config
 from ..names import entity_key, initials, person_cores, person_key
 from ..store.store import read_state, transaction, write_state
 from . import entity_index
@@ -79,8 +79,7 @@ class LinkModel:
 
     @classmethod
     def load(cls, path: Path) -> "LinkModel":
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        data = read_config(path)
         return cls({k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
 
     def probability(self, features: dict[str, float]) -> float:

@@ -18,13 +18,13 @@ report raised a count (`update`), the two differ only past their stated precisio
 from __future__ import annotations
 
 import math
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+from ..config_files import read_config
 from .blocking import value_key
 from .frames import (CLASH_FEATURES, EVENT_FEATURES, as_number, QUANTITY_FEATURES, VALUE_FEATURES, clash_features, date_parts,
                      measure_key, pair_features, unit_head, value_features, value_relation)
@@ -48,8 +48,7 @@ class FactModel:
 
     @classmethod
     def load(cls, path: Path) -> "FactModel":
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+        data = read_config(path)
         t = data["thresholds"]
         weights = {k: v for k, v in data.items() if k != "thresholds" and isinstance(v, dict)}
         return cls(weights, float(t["merge"]), float(t["conflict"]), float(t["rounding_tolerance"]))

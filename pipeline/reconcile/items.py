@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..config_files import read_config
 from ..names import singular
 
 _STOP = {"the", "of", "and", "a", "an", "in", "for", "to", "on", "by", "with", "its", "their", "per", "total",
@@ -101,8 +101,7 @@ def load_synonyms(path: Path | None) -> dict[str, str]:
     """Counted noun (singular) -> its group's name, from [count_synonyms] in units.toml."""
     if path is None or not Path(path).exists():
         return {}
-    with open(path, "rb") as fh:
-        groups = tomllib.load(fh).get("count_synonyms", {})
+    groups = read_config(path).get("count_synonyms", {})
     return {word.lower(): name.lower() for name, words in groups.items() for word in [name, *words]}
 
 
@@ -111,8 +110,7 @@ def load_measure_classes(path: Path | None) -> dict[str, str]:
     from [measure_classes] in units.toml."""
     if path is None or not Path(path).exists():
         return {}
-    with open(path, "rb") as fh:
-        groups = tomllib.load(fh).get("measure_classes", {})
+    groups = read_config(path).get("measure_classes", {})
     return {word.lower(): name.lower() for name, words in groups.items() for word in [name, *words]}
 
 

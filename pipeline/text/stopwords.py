@@ -6,10 +6,11 @@ prose finder, the language detector's short-text rule and story features all rea
 
 from __future__ import annotations
 
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
+
+from ..config_files import read_config
 
 
 @lru_cache(maxsize=32)
@@ -22,8 +23,7 @@ def stoplist(name: str) -> frozenset[str]:
 
 def stoplist_names(config_dir: str | Path) -> dict[str, str]:
     """Language code -> jusText's list name, from config/boilerplate.toml [prose.stoplists]."""
-    with open(Path(config_dir) / "boilerplate.toml", "rb") as fh:
-        return dict(tomllib.load(fh)["prose"]["stoplists"])
+    return dict(read_config(Path(config_dir) / "boilerplate.toml")["prose"]["stoplists"])
 
 
 def stopwords_for(config_dir: str | Path) -> Callable[[str | None], frozenset[str]]:

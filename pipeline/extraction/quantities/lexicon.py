@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from ...config_files import read_config
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,7 @@ def _wordlike(name: str) -> bool:
 
 
 def load_lexicon(path: str | Path) -> Lexicon:
-    with open(path, "rb") as fh:
-        cfg = tomllib.load(fh)
+    cfg = read_config(path)
     scales = {k.lower(): float(v) for k, v in cfg["scales"].items()}
     scales_cs = {k: float(v) for k, v in cfg.get("scales_case_sensitive", {}).items()}
     currencies = dict(cfg["currencies"])

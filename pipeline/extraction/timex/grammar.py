@@ -9,12 +9,12 @@ match's named groups become normalized fields (a month number, a unit code, a co
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ...config import DEFAULT_CONFIG_DIR
+from ...config_files import read_config
 
 DEFAULT_PATH = DEFAULT_CONFIG_DIR / "timex.toml"
 
@@ -256,8 +256,7 @@ def _cased(words) -> str:
 
 @lru_cache(maxsize=8)
 def load_grammar(path: str | Path = DEFAULT_PATH) -> Grammar:
-    with open(path, "rb") as fh:
-        cfg = tomllib.load(fh)
+    cfg = read_config(path)
     w = cfg["words"]
     pairs = lambda key: {str(k).lower(): v for k, v in w[key]}  # noqa: E731
     words: dict[str, dict[str, object]] = {
