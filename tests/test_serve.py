@@ -285,3 +285,12 @@ def test_a_first_build_shows_its_tables_as_they_come_and_a_cut_one_is_finished_n
     view.refresh(conflict_db, fresh)
     assert served_rows(path) == served_rows(fresh)
     assert "Building the served view" not in get(make_datasette(path), "/facts/conflicts").text
+
+
+def test_a_view_that_cannot_be_written_is_one_line_naming_it(conflict_db, tmp_path):
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("my notes, not a database\n" * 100, encoding="utf-8")
+    result = invoke("serve", "--db", conflict_db, "--view", not_sqlite, "--port", free_port())
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{not_sqlite}: the served view cannot be written" in result.output and "--view" in result.output
+    assert not_sqlite.read_text(encoding="utf-8").startswith("my notes")

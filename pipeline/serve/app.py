@@ -8,6 +8,7 @@ database it waits and tries again, so the page shows the last committed state.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import threading
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..config import ServeSettings, load_settings
-from ..errors import DatabaseLocked, PipelineError
+from ..errors import DatabaseLocked, PipelineError, StorageError
 from . import view
 
 DATABASE_NAME = "facts"  # the served database's name in every URL: /facts/conflicts
@@ -71,6 +72,7 @@ class Refresher:
     _stop: threading.Event = field(default_factory=threading.Event)
     _seen: str | None = None
     _waiting_said: bool = False
+    error: PipelineError | None = None  # why the first build failed
 
     def once(self) -> bool:
         """Refresh if the database file moved since the last look; False when a run holds it."""
@@ -84,6 +86,9 @@ class Refresher:
         try:
             done = view.refresh(self.db_path, self.view_path, stepwise=True,
                                 progress=(lambda m: self.say("  " + m)) if first else None)
+        except sqlite3.DatabaseError as exc:  # the view's place: read-only, full, not a SQLite file
+            raise StorageError(f"{self.view_path}: the served view cannot be written ({exc}); "
+                               "give another file with --view") from None
         except DatabaseLocked:
             if not self._waiting_said:
                 self.say(f"{self.db_path} is held by a run: the view is refreshed when it lets go")
@@ -102,8 +107,11 @@ class Refresher:
         while True:
             try:
                 self.once()
-            except PipelineError as exc:  # e.g. the database was removed: say so, keep serving the last view
-                self.say(f"view not refreshed: {exc}")
+            except PipelineError as exc:
+                if "shape" not in view.stored_state(self.view_path):
+                    self.error = exc  # no view to serve: start_view raises it
+                    return
+                self.say(f"view not refreshed: {exc}")  # e.g. the database was removed: keep the last view
             if self._stop.wait(self.every):
                 return
 
@@ -132,7 +140,8 @@ def start_view(db_path: str | Path, view_path: str | Path | None = None, every: 
     thread = refresher.start()
     while "shape" not in view.stored_state(path):
         if not thread.is_alive():  # the first look failed on something that is not a held lock
-            raise ServeUnavailable(f"{path}: the served view could not be made (see the message above)")
+            raise refresher.error or ServeUnavailable(f"{path}: the served view could not be made "
+                                                      "(see the message above)")
         time.sleep(0.05)
     return path, refresher
 

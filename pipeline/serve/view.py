@@ -193,7 +193,7 @@ def _open_view(path: Path) -> sqlite3.Connection:
 def _stored_state(view: sqlite3.Connection) -> dict[str, str]:
     try:
         return dict(view.execute("SELECT key, value FROM _facts_view").fetchall())
-    except sqlite3.OperationalError:
+    except sqlite3.DatabaseError:  # no view made yet, or a file that is not one (refresh says so)
         return {}
 
 
