@@ -36,6 +36,14 @@ def test_a_fresh_venv_with_the_bundled_pip_runs_inspect_on_html(tmp_path):
     assert out.returncode == 0, out.stderr[-3000:]
     assert '"title": "Huawei widens Ascend shipments"' in out.stdout
     assert "Ascend 910C" in out.stdout
+    # the report's templates come with a regular install too
+    db, report = tmp_path / "f.duckdb", tmp_path / "r.html"
+    ran = subprocess.run([bin_dir / "facts", "run", page, "--db", db, "--workers", "1"], capture_output=True,
+                         text=True, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    made = subprocess.run([bin_dir / "facts", "report", "--db", db, "--out", report], capture_output=True,
+                          text=True, cwd=tmp_path)
+    assert made.returncode == 0 and "Ascend 910C" in report.read_text(encoding="utf-8"), made.stderr[-3000:]
     # without the serve extra, `facts serve` says how to get it, in one line
     served = subprocess.run([bin_dir / "facts", "serve", "--db", tmp_path / "none.duckdb"], capture_output=True,
                             text=True, cwd=tmp_path)
