@@ -45,4 +45,4 @@ bench: $(STAMP)
 	cd bench && ../$(BIN)/python story_stream.py
 
 clean:
-	rm -rf $(VENV) outputs/*.duckdb outputs/*.wal
+	rm -rf $(VENV) outputs/*.duckdb outputs/*.wal outputs/*.served.sqlite*
