@@ -99,6 +99,20 @@ class StorySettings:
 
 
 @dataclass(frozen=True)
+class ReconcileSettings:
+    value_tolerance: float
+    approx_tolerance: float
+    sentence_alike: float
+    measure_overlap: float
+    near_chars: int
+    duplicate_jaccard: float
+    shingle_words: int
+    restatement_share: float
+    restatement_min: int
+    restatement_max_articles: int
+
+
+@dataclass(frozen=True)
 class ExportSettings:
     articles_exclude: tuple[str, ...]
 
@@ -132,6 +146,7 @@ class Settings:
     extract: ExtractSettings
     link: LinkSettings
     stories: StorySettings
+    reconcile: ReconcileSettings
     export: ExportSettings
     query: QuerySettings
     serve: ServeSettings
@@ -151,6 +166,7 @@ _SECTION_CLASSES = {
     "extract": ExtractSettings,
     "link": LinkSettings,
     "stories": StorySettings,
+    "reconcile": ReconcileSettings,
     "export": ExportSettings,
     "query": QuerySettings,
     "serve": ServeSettings,

@@ -33,7 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.reconcile.grouping import all_features, candidate_pairs, conflict_features, feature_names  # noqa: E402
+from pipeline.config import load_settings  # noqa: E402
 from pipeline.reconcile.items import load_fx, load_items, load_measure_classes, load_synonyms  # noqa: E402
+from pipeline.reconcile.rules import Matching  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "dev"
 L2 = 1.0
@@ -90,9 +92,10 @@ def gold_spans(gold: list[dict], docs: dict[str, str]) -> dict[str, list[tuple[i
 def kept_items(con: duckdb.DuckDBPyConnection) -> tuple[dict, list, dict[str, tuple[int, int]], dict[str, str]]:
     """(fx rates, the items reconciliation compares, item id -> raw offsets, article -> story) of a
     kept database."""
-    fx = load_fx(ROOT / "config" / "fx_rates.csv")
+    rules = load_settings().reconcile
+    fx = Matching(load_fx(ROOT / "config" / "fx_rates.csv"), rules)
     units = ROOT / "config" / "units.toml"
-    items = load_items(con, load_synonyms(units), None, load_measure_classes(units))
+    items = load_items(con, load_synonyms(units), None, load_measure_classes(units), near_chars=rules.near_chars)
     raw = {}
     for table, key in (("quantities", "quantity_id"), ("events", "event_id")):
         for iid, rs, re_ in con.execute(f"SELECT {key}, raw_start, raw_end FROM {table}").fetchall():

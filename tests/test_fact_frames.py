@@ -9,7 +9,11 @@ from pathlib import Path
 
 from pipeline.reconcile.frames import dates_relation
 from pipeline.reconcile.grouping import FactModel, conflict_kind, group
+from pipeline.config import load_settings
 from pipeline.reconcile.items import Item
+from pipeline.reconcile.rules import Matching
+
+NO_RATES = Matching({}, load_settings().reconcile)
 
 FACT_MODEL = Path(__file__).resolve().parents[1] / "config" / "fact_model.toml"
 
@@ -32,16 +36,16 @@ def test_dates_compare_by_the_parts_both_state():
 
 def test_a_conflict_says_its_kind():
     published = {"a": date(2026, 1, 1), "b": date(2026, 1, 2)}
-    assert conflict_kind(item("1", "a", 14), item("2", "b", 17), {}, published, 0.1) == "update"
-    assert conflict_kind(item("1", "a", 17), item("2", "b", 14), {}, published, 0.1) == "contradiction"
-    assert conflict_kind(item("1", "a", 100, cls="age"), item("2", "b", 104, cls="age"), {}, {}, 0.1) == "rounding"
+    assert conflict_kind(item("1", "a", 14), item("2", "b", 17), NO_RATES, published, 0.1) == "update"
+    assert conflict_kind(item("1", "a", 17), item("2", "b", 14), NO_RATES, published, 0.1) == "contradiction"
+    assert conflict_kind(item("1", "a", 100, cls="age"), item("2", "b", 104, cls="age"), NO_RATES, {}, 0.1) == "rounding"
 
 
 def test_a_fact_never_chains_values_that_cannot_both_hold():
     model = FactModel.load(FACT_MODEL)
     items = [item("1", "a", 14), item("2", "b", 14, qualifier="at_least", quote="at least 14 people"),
              item("3", "c", 15)]
-    group_of, _ = group(items, {"a": "s", "b": "s", "c": "s"}, {}, model, {})
+    group_of, _ = group(items, {"a": "s", "b": "s", "c": "s"}, NO_RATES, model, {})
     assert group_of["2"] == group_of["1"]  # "at least 14" fits 14 (and 15), but 14 and 15 cannot both hold
     assert group_of["3"] != group_of["1"]
 
@@ -49,5 +53,5 @@ def test_a_fact_never_chains_values_that_cannot_both_hold():
 def test_a_copied_statement_is_decided_once_and_counts_every_article():
     model = FactModel.load(FACT_MODEL)
     copies = [item(str(i), f"art{i}", 23, unit="pirate", quote="23 pirates", cls="arrested") for i in range(5)]
-    group_of, _ = group(copies, {f"art{i}": "s" for i in range(5)}, {}, model, {})
+    group_of, _ = group(copies, {f"art{i}": "s" for i in range(5)}, NO_RATES, model, {})
     assert len(set(group_of.values())) == 1

@@ -8,10 +8,11 @@ import pytest
 from conftest import invoke
 from pipeline.reconcile import Item, values_compatible, load_fx, load_synonyms, measure_words
 from pipeline.reconcile.items import UnitScales
+from pipeline.reconcile.rules import Matching
 from pipeline.config import load_settings
 from pipeline.runner import run_batch
 
-FX = load_fx(load_settings().config_dir / "fx_rates.csv")
+FX = Matching(load_fx(load_settings().config_dir / "fx_rates.csv"), load_settings().reconcile)
 SYNONYMS = load_synonyms(load_settings().config_dir / "units.toml")
 SCALES = UnitScales()
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Iterator
 
 from .items import Item
-from .rules import bare_amount, canonical, item_words
+from .rules import Matching, bare_amount, canonical, item_words
 
 WINDOW = 30  # a block larger than this is compared by sorted neighbourhood (each item with its next WINDOW)
 
@@ -56,9 +56,9 @@ class Clusters(UnionFind):
             self.union(ra, rb)
 
 
-def value_key(it: Item, fx: dict) -> tuple[str, float] | None:
+def value_key(it: Item, mt: Matching) -> tuple[str, float] | None:
     """(unit key, value in its canonical unit) for the value pass: the same figure, however the subject was parsed."""
-    v, lo, hi = canonical(it, fx)
+    v, lo, hi = canonical(it, mt)
     key = it.family if it.family == "currency" else None
     if it.family == "currency" and (v, lo, hi) == (None, None, None):
         v, lo, hi, key = it.value, it.low, it.high, f"currency:{it.unit}"  # no rate ("24 cents"): its own unit

@@ -15,11 +15,11 @@ from collections import defaultdict
 
 from ..records import content_id
 from .items import Item
-from .rules import canonical
+from .rules import Matching, canonical
 
 
 def conflict_rows(candidates: list[tuple[Item, Item, str]], fact_of: dict[str, str],
-                  sources: list[dict], story_of: dict[str, str], fx: dict) -> list[dict]:
+                  sources: list[dict], story_of: dict[str, str], mt: Matching) -> list[dict]:
     articles_of: dict[str, set[str]] = defaultdict(set)
     for src in sources:
         articles_of[src["fact_id"]].add(src["article_id"])
@@ -33,20 +33,20 @@ def conflict_rows(candidates: list[tuple[Item, Item, str]], fact_of: dict[str, s
         if fa == fb or pair in seen or articles_of[fa] & articles_of[fb]:
             continue
         seen.add(pair)
-        value_a, value_b, unit, detail = _compared(a, b, reason, fx)
+        value_a, value_b, unit, detail = _compared(a, b, reason, mt)
         rows.append({"conflict_id": content_id("conflict", *pair), "fact_id_a": fa, "fact_id_b": fb,
                      "reason": reason, "kind": kind, "detail": detail, "value_a": value_a, "value_b": value_b,
                      "compared_unit": unit, "quote_a": a.quote, "quote_b": b.quote})
     return rows
 
 
-def _compared(a: Item, b: Item, reason: str, fx: dict) -> tuple[float | None, float | None, str | None, str]:
+def _compared(a: Item, b: Item, reason: str, mt: Matching) -> tuple[float | None, float | None, str | None, str]:
     if reason == "date":
         what = a.measure or "event"
         said_a, said_b = a.extra.get("said") or a.scope, b.extra.get("said") or b.scope
         return None, None, None, (f"'{what}' ({a.extra.get('theme') or 'same participants'}) dated "
                                   f"{said_a} ({a.scope}) in one source and {said_b} ({b.scope}) in another")
-    va, vb = canonical(a, fx)[0], canonical(b, fx)[0]
+    va, vb = canonical(a, mt)[0], canonical(b, mt)[0]
     unit = "USD" if a.family == "currency" and va is not None and vb is not None else a.unit
     if unit != "USD":
         va, vb = a.value, b.value

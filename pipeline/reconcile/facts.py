@@ -37,7 +37,7 @@ from .items import Item, load_fx, load_items, load_measure_classes, load_synonym
 from .links import article_components, article_links
 from .frames import measure_key
 from .grouping import FactModel, group
-from .rules import (APPROX_TOLERANCE, item_bounds, measure_head, measures_alike, needs_alike_sentences,
+from .rules import (Matching, item_bounds, measure_head, measures_alike, needs_alike_sentences,
                     sentences_alike, values_compatible)
 from ..text.stopwords import stopwords_for
 from .stories import build_stories, load_features, similarities
@@ -85,7 +85,7 @@ def matching_fingerprint(settings: Settings, fx_path: Path, units_path: Path | N
     """What the merging depends on besides the articles: settings, unit and rate tables, rules."""
     files = [Path(p).read_bytes().decode("utf-8", "replace") for p in (fx_path, units_path, _model_path(settings))
              if p and Path(p).exists()]
-    return content_id("matching", rules_fingerprint(), repr(settings.stories), *files)
+    return content_id("matching", rules_fingerprint(), repr(settings.stories), repr(settings.reconcile), *files)
 
 
 def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path | None, settings: Settings,
@@ -120,7 +120,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path |
         df = regions.feature_counts(con, sorted({k for v in vectors.values() for k in v}))
         sims = similarities(vectors, info, st, df)
         region_of = regions.regions_of(sorted(scope), sims)
-        out = _facts(con, scope, region_of, vectors, info, names, sims, load_fx(fx_path), load_synonyms(units_path),
+        out = _facts(con, scope, region_of, vectors, info, names, sims, Matching(load_fx(fx_path), settings.reconcile), load_synonyms(units_path),
                      load_measure_classes(units_path), FactModel.load(_model_path(settings)), settings)
         _write(con, out, scope | gone, full)
         con.execute("DELETE FROM reconcile_articles WHERE article_id IN (SELECT unnest(?))", [list(scope | gone)])
@@ -135,17 +135,17 @@ def _reconcile(con: duckdb.DuckDBPyConnection, fx_path: Path, units_path: Path |
 
 
 def _facts(con: duckdb.DuckDBPyConnection, scope: set[str], region_of: dict[str, str], vectors, info, names, sims,
-           fx: dict, synonyms: dict[str, str], classes: dict[str, str], model: FactModel,
+           mt: Matching, synonyms: dict[str, str], classes: dict[str, str], model: FactModel,
            settings: Settings) -> dict[str, list[dict]]:
     """The reconciled rows of the articles in scope, every comparison within one region."""
-    items = load_items(con, synonyms, sorted(scope), classes)
+    items = load_items(con, synonyms, sorted(scope), classes, near_chars=settings.reconcile.near_chars)
     blocks: dict[tuple, list[Item]] = defaultdict(list)
     by_value: dict[tuple, list[tuple[float, Item]]] = defaultdict(list)
     for it in items:
         region = region_of[it.article_id]
         for key in blocks_of(it):
             blocks[(region, *key)].append(it)
-        unit_value = value_key(it, fx)
+        unit_value = value_key(it, mt)
         if unit_value is not None:
             by_value[(region, unit_value[0])].append((unit_value[1], it))
     # Shared figures across a region: evidence that two articles restate each other (article
@@ -153,27 +153,27 @@ def _facts(con: duckdb.DuckDBPyConnection, scope: set[str], region_of: dict[str,
     # are grouped afterwards, frame by frame, within stories (grouping.py).
     uf = Clusters(items)
     for key, members in blocks.items():
-        for a, b in neighbours(members, lambda m: (measure_head(m), item_bounds(m, fx)[0][:2], m.article_id)):
-            if a.article_id == b.article_id or not measures_alike(a, b):
+        for a, b in neighbours(members, lambda m: (measure_head(m), item_bounds(m, mt)[0][:2], m.article_id)):
+            if a.article_id == b.article_id or not measures_alike(a, b, mt):
                 continue  # one article states a figure once; repeats inside it are not sources
-            if values_compatible(a, b, fx) and not (needs_alike_sentences(a, b) and not sentences_alike(a, b)):
+            if values_compatible(a, b, mt) and not (needs_alike_sentences(a, b) and not sentences_alike(a, b, mt)):
                 uf.union(a.id, b.id)
     for ranked in by_value.values():  # the same figure: the same fact if the two sentences say alike things
         ranked.sort(key=lambda xv: (xv[0], xv[1].article_id))
         for i, (x, a) in enumerate(ranked):
             for y, b in ranked[i + 1:i + 1 + WINDOW]:
-                if y > x * (1 + APPROX_TOLERANCE):
+                if y > x * (1 + mt.settings.approx_tolerance):
                     break
-                if a.article_id == b.article_id or (needs_alike_sentences(a, b) and not sentences_alike(a, b)):
+                if a.article_id == b.article_id or (needs_alike_sentences(a, b) and not sentences_alike(a, b, mt)):
                     continue
-                if (measures_alike(a, b) or sentences_alike(a, b)) and values_compatible(a, b, fx):
+                if (measures_alike(a, b, mt) or sentences_alike(a, b, mt)) and values_compatible(a, b, mt):
                     uf.union_apart(a, b)
-    links = article_links(con, groups_of(items, uf), region_of)
+    links = article_links(con, groups_of(items, uf), region_of, settings.reconcile)
     components = article_components(links)
     stories, story_articles = build_stories(sorted(scope), vectors, info, names, sims, settings.stories, components)
     story_of = {r["article_id"]: r["story_id"] for r in story_articles}
     published = {a: i.published for a, i in info.items()}
-    group_of, candidates = group(items, story_of, fx, model, published)
+    group_of, candidates = group(items, story_of, mt, model, published)
     members_of: dict[str, list[Item]] = defaultdict(list)
     for it in items:
         members_of[group_of[it.id]].append(it)
@@ -194,7 +194,7 @@ def _facts(con: duckdb.DuckDBPyConnection, scope: set[str], region_of: dict[str,
         })
         sources.extend({"fact_id": fid, "article_id": m.article_id, "item_id": m.id, "quote": m.quote,
                         "start_char": m.start, "end_char": m.end} for m in members)
-    conflict_list = conflict_rows(candidates, fact_of, sources, story_of, fx)
+    conflict_list = conflict_rows(candidates, fact_of, sources, story_of, mt)
     return {"facts": facts, "fact_sources": sources, "conflicts": conflict_list, "article_links": links,
             "stories": stories, "story_articles": story_articles}
 

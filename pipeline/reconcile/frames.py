@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date
 
 from .items import Item
-from .rules import distinctive, item_words, measure_head, values_compatible
+from .rules import Matching, distinctive, item_words, measure_head, values_compatible
 
 _DATE = re.compile(r"^(\d{4}|XXXX)(?:-(\d{2}|XX))?(?:-(\d{2}|XX))?")
 _WEEKDAY = re.compile(r"-W[X\d]{2}-(\d)")
@@ -95,7 +95,7 @@ def dates_relation(a: str | None, b: str | None) -> tuple[bool, bool]:
     return True, False
 
 
-def value_relation(a: Item, b: Item, fx: dict) -> tuple[bool, bool]:
+def value_relation(a: Item, b: Item, mt: Matching) -> tuple[bool, bool]:
     """(compatible, clash): can both values hold, and do they state a value the other excludes."""
     if a.kind == "event":
         return dates_relation(a.scope, b.scope)
@@ -105,8 +105,8 @@ def value_relation(a: Item, b: Item, fx: dict) -> tuple[bool, bool]:
         # counts compare as numbers: whether "10,000 Web sites" and "10,000 websites" count one
         # thing is the frame's question (their nouns), not the value's
         a, b = as_number(a), as_number(b)
-    same = values_compatible(a, b, fx)
-    comparable = a.family == b.family and (a.family != "currency" or a.unit == b.unit or bool(fx))
+    same = values_compatible(a, b, mt)
+    comparable = a.family == b.family and (a.family != "currency" or a.unit == b.unit or bool(mt.fx))
     return same, comparable and not same
 
 
@@ -126,7 +126,7 @@ def log_ratio(a: Item, b: Item) -> float:
     return abs(math.log10(abs(x) / abs(y)))
 
 
-def pair_features(a: Item, b: Item, fx: dict) -> dict[str, float]:
+def pair_features(a: Item, b: Item, mt: Matching) -> dict[str, float]:
     """The evidence that two items of one happening state one thing, named as in the model file."""
     sj = jaccard(a.extra.get("sent") or frozenset(), b.extra.get("sent") or frozenset())
     nj = jaccard(a.extra.get("near") or frozenset(), b.extra.get("near") or frozenset())

@@ -29,7 +29,7 @@ from .blocking import value_key
 from .frames import (CLASH_FEATURES, EVENT_FEATURES, as_number, QUANTITY_FEATURES, VALUE_FEATURES, clash_features, date_parts,
                      measure_key, pair_features, unit_head, value_features, value_relation)
 from .items import Item
-from .rules import APPROX_TOLERANCE, canonical, item_bounds
+from .rules import Matching, canonical, item_bounds
 
 TOLLS = frozenset({"dead", "injured", "missing", "evacuated", "arrested", "rescued"})  # counts that rise as news comes in
 MAX_PARTITION = 400  # dates of one story compared pair by pair up to this many; beyond, by sorted neighbourhood
@@ -69,14 +69,14 @@ class Pair:
     context: dict[str, float]
 
 
-def partition_key(it: Item, fx: dict) -> str | None:
+def partition_key(it: Item, mt: Matching) -> str | None:
     """Which items can state one thing at all: dates with dates, counts with counts, money with
     money, lengths with lengths."""
     if it.kind == "event":
         return "date" if it.scope else None
     if it.family in (None, "count"):
         return "count"
-    uv = value_key(it, fx)
+    uv = value_key(it, mt)
     return f"{it.family}:{uv[0]}" if uv else None
 
 
@@ -102,7 +102,7 @@ def frame_key(it: Item) -> str:
     return key
 
 
-def _context(a: Item, b: Item, peers: dict[tuple[str, str], list[Item]], fx: dict) -> dict[str, float]:
+def _context(a: Item, b: Item, peers: dict[tuple[str, str], list[Item]], mt: Matching) -> dict[str, float]:
     """Whether each side is its article's only figure of that kind of thing ("80 injured" in
     one report, "70 injured" in another: one frame; "20 points" beside "16 points": players),
     and whether either article also states a figure that agrees with the other side (then the
@@ -110,13 +110,13 @@ def _context(a: Item, b: Item, peers: dict[tuple[str, str], list[Item]], fx: dic
     ka, kb = frame_key(a), frame_key(b)
     same_a = [c for c in peers.get((a.article_id, ka), ()) if c is not a]
     same_b = [c for c in peers.get((b.article_id, kb), ()) if c is not b]
-    partner = any(value_relation(a, c, fx)[0] for c in peers.get((b.article_id, ka), ()) if c is not b) \
-        or any(value_relation(b, c, fx)[0] for c in peers.get((a.article_id, kb), ()) if c is not a)
+    partner = any(value_relation(a, c, mt)[0] for c in peers.get((b.article_id, ka), ()) if c is not b) \
+        or any(value_relation(b, c, mt)[0] for c in peers.get((a.article_id, kb), ()) if c is not a)
     return {"both_alone": float(not same_a and not same_b), "one_alone": float(bool(same_a) != bool(same_b)),
             "agreeing_partner": float(partner)}
 
 
-def candidate_pairs(items: list[Item], story_of: dict[str, str], fx: dict) -> Iterator[Pair]:
+def candidate_pairs(items: list[Item], story_of: dict[str, str], mt: Matching) -> Iterator[Pair]:
     """The pairs of two articles of one story and one partition worth deciding: two figures
     whose values may agree (found by a sweep over their value intervals, so a story's hundreds
     of counts are not compared all with all) and two figures of one kind of thing (one measure
@@ -124,23 +124,23 @@ def candidate_pairs(items: list[Item], story_of: dict[str, str], fx: dict) -> It
     partition, else only those sharing a date part, an actor, a theme or a trigger."""
     parts: dict[tuple, list[Item]] = defaultdict(list)
     for it in items:
-        key = partition_key(it, fx)
+        key = partition_key(it, mt)
         if key is not None:
             parts[(story_of.get(it.article_id, it.article_id), key)].append(it)
     for members in parts.values():
         peers: dict[tuple[str, str], list[Item]] = defaultdict(list)  # (article, kind of thing) -> its figures
         for m in members:
             peers[(m.article_id, frame_key(m))].append(m)
-        for a, b in _pairs_to_decide(members, fx):
+        for a, b in _pairs_to_decide(members, mt):
             if a.article_id == b.article_id:
                 continue
-            compatible, clash = value_relation(a, b, fx)
+            compatible, clash = value_relation(a, b, mt)
             clash = clash and (frame_key(a) == frame_key(b) != "" or a.kind == "event" and _one_event(a, b)) \
                 and not (dateline_read(a) or dateline_read(b))
             if not (compatible or clash):
                 continue  # values that neither agree nor state one kind of thing: nothing to decide
-            yield Pair(a, b, pair_features(a, b, fx), compatible, clash,
-                       _context(a, b, peers, fx) if clash else {})
+            yield Pair(a, b, pair_features(a, b, mt), compatible, clash,
+                       _context(a, b, peers, mt) if clash else {})
 
 
 def _event_keys(it: Item) -> set[tuple]:
@@ -158,7 +158,7 @@ def _one_event(a: Item, b: Item) -> bool:
     return bool({k for k in _event_keys(a) if k[0] != "date"} & _event_keys(b))
 
 
-def _pairs_to_decide(members: list[Item], fx: dict) -> Iterator[tuple[Item, Item]]:
+def _pairs_to_decide(members: list[Item], mt: Matching) -> Iterator[tuple[Item, Item]]:
     if members[0].kind == "event" and len(members) > 12:
         blocks: dict[tuple, list[Item]] = defaultdict(list)
         for m in members:
@@ -180,7 +180,7 @@ def _pairs_to_decide(members: list[Item], fx: dict) -> Iterator[tuple[Item, Item
             yield from ((a, b) for i, a in enumerate(ranked) for b in ranked[i + 1:i + 1 + NEIGHBOURS])
         return
     seen: set[tuple[str, str]] = set()
-    spans = sorted(((*_value_span(m, fx), m) for m in members), key=lambda x: (x[0], x[2].id))
+    spans = sorted(((*_value_span(m, mt), m) for m in members), key=lambda x: (x[0], x[2].id))
     for i, (lo, hi, a) in enumerate(spans):  # a sweep: each figure with those whose interval starts inside its own
         for lo2, _, b in spans[i + 1:]:
             if lo2 > hi:
@@ -202,13 +202,13 @@ def _pairs_to_decide(members: list[Item], fx: dict) -> Iterator[tuple[Item, Item
                     yield a, b
 
 
-def _value_span(it: Item, fx: dict) -> tuple[float, float]:
+def _value_span(it: Item, mt: Matching) -> tuple[float, float]:
     """The values an item allows, widened by the loosest tolerance: any figure it may agree with
     starts inside this span (counts as numbers, money in USD, physical units in base units)."""
     if it.family in (None, "count"):
         it = as_number(it)
-    lo, hi, _ = item_bounds(it, fx)[0]
-    margin = APPROX_TOLERANCE * max(abs(lo) if lo != float("-inf") else 0.0, abs(hi) if hi != float("inf") else 0.0)
+    lo, hi, _ = item_bounds(it, mt)[0]
+    margin = mt.settings.approx_tolerance * max(abs(lo) if lo != float("-inf") else 0.0, abs(hi) if hi != float("inf") else 0.0)
     return lo - margin - 1e-9, hi + margin + 1e-9
 
 
@@ -216,7 +216,7 @@ def model_name(it: Item, what: str) -> str:
     return f"{'event' if it.kind == 'event' else 'quantity'}_{what}"
 
 
-def group(items: list[Item], story_of: dict[str, str], fx: dict, model: FactModel,
+def group(items: list[Item], story_of: dict[str, str], mt: Matching, model: FactModel,
           published: dict[str, date | None]) -> tuple[dict[str, str], list[tuple[Item, Item, str]]]:
     """(item id -> group id, conflict candidates (a, b, kind)) for the items of the stories given.
     A statement copied word for word into several articles (syndication) is decided once."""
@@ -226,7 +226,7 @@ def group(items: list[Item], story_of: dict[str, str], fx: dict, model: FactMode
     merge_p: dict[tuple[str, str], float] = {}
     edges: list[tuple[float, str, str]] = []
     clashes: list[tuple[float, Pair]] = []
-    for p in candidate_pairs(items, story_of, fx):
+    for p in candidate_pairs(items, story_of, mt):
         key = (min(p.a.id, p.b.id), max(p.a.id, p.b.id))
         if p.compatible:
             pm = model.probability(model_name(p.a, "merge"), all_features(p))
@@ -237,9 +237,9 @@ def group(items: list[Item], story_of: dict[str, str], fx: dict, model: FactMode
             pf = model.probability(model_name(p.a, "conflict"), conflict_features(p))
             if pf >= model.conflict_threshold:
                 clashes.append((pf, p))
-    groups = _agglomerate(by_id, edges, merge_p, model.merge_threshold, fx, copied_in)
-    _across_stories(items, groups, story_of, fx)
-    conflicts = [(p.a, p.b, conflict_kind(p.a, p.b, fx, published, model.rounding_tolerance))
+    groups = _agglomerate(by_id, edges, merge_p, model.merge_threshold, mt, copied_in)
+    _across_stories(items, groups, story_of, mt)
+    conflicts = [(p.a, p.b, conflict_kind(p.a, p.b, mt, published, model.rounding_tolerance))
                  for _, p in sorted(clashes, key=lambda x: (-x[0], x[1].a.id, x[1].b.id))]
     return {it.id: groups.find(alias.get(it.id, it.id)) for it in items_all}, conflicts
 
@@ -283,7 +283,7 @@ class _Groups:
 
 
 def _agglomerate(by_id: dict[str, Item], edges: list[tuple[float, str, str]], merge_p: dict[tuple[str, str], float],
-                 threshold: float, fx: dict, copied_in: dict[str, set[str]]) -> _Groups:
+                 threshold: float, mt: Matching, copied_in: dict[str, set[str]]) -> _Groups:
     g = _Groups(by_id, copied_in)
     for _, x, y in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
         ra, rb = g.find(x), g.find(y)
@@ -298,7 +298,7 @@ def _agglomerate(by_id: dict[str, Item], edges: list[tuple[float, str, str]], me
     return g
 
 
-def _across_stories(items: list[Item], g: _Groups, story_of: dict[str, str], fx: dict) -> None:
+def _across_stories(items: list[Item], g: _Groups, story_of: dict[str, str], mt: Matching) -> None:
     """One fact stated in two stories: only when every member states the same subject and time
     scope, the measure is one, and every pair of values fits."""
     keyed: dict[tuple, list[str]] = defaultdict(list)
@@ -309,7 +309,7 @@ def _across_stories(items: list[Item], g: _Groups, story_of: dict[str, str], fx:
             continue
         if any(m.entity_id != m0.entity_id or m.scope != m0.scope or measure_key(m) != measure_key(m0) for m in ms):
             continue
-        keyed[(m0.entity_id, m0.scope, measure_key(m0), partition_key(m0, fx))].append(root)
+        keyed[(m0.entity_id, m0.scope, measure_key(m0), partition_key(m0, mt))].append(root)
     for roots in keyed.values():
         if len({story_of.get(g.members[r][0].article_id) for r in roots}) < 2:
             continue
@@ -317,7 +317,7 @@ def _across_stories(items: list[Item], g: _Groups, story_of: dict[str, str], fx:
             ra, rb = g.find(roots[0]), g.find(r)
             if ra == rb or g.articles[ra] & g.articles[rb]:
                 continue
-            if all(value_relation(a, b, fx)[0] for a in g.members[ra] for b in g.members[rb]):
+            if all(value_relation(a, b, mt)[0] for a in g.members[ra] for b in g.members[rb]):
                 g.join(ra, rb)
 
 
@@ -329,7 +329,7 @@ def dateline_read(it: Item) -> bool:
     return it.kind == "event" and not it.extra.get("stated") and not (it.scope or "").startswith("XXXX")
 
 
-def conflict_kind(a: Item, b: Item, fx: dict, published: dict[str, date | None], rounding: float) -> str:
+def conflict_kind(a: Item, b: Item, mt: Matching, published: dict[str, date | None], rounding: float) -> str:
     """update: a toll or count a later report raised (not a magnitude or an age); rounding: apart by no more than `rounding` of the
     larger (or two clock times within half an hour); contradiction otherwise."""
     if a.kind == "event":
@@ -338,7 +338,7 @@ def conflict_kind(a: Item, b: Item, fx: dict, published: dict[str, date | None],
                 k for k in date_parts(b.scope)}:
             return "rounding"
         return "contradiction"
-    x, y = canonical(a, fx)[0], canonical(b, fx)[0]
+    x, y = canonical(a, mt)[0], canonical(b, mt)[0]
     if x is None or y is None:
         return "contradiction"
     cls = a.extra.get("measure_class")

@@ -137,23 +137,22 @@ def measure_words(m: str | None, synonyms: dict[str, str] | None = None) -> froz
     return frozenset(syn.get(w, w) for w in words)
 
 
-NEAR = 40  # characters each side of a figure whose words say what it is about
-
-
-def near_words(sentence: str | None, surface: str | None, synonyms: dict[str, str] | None = None) -> frozenset[str]:
-    """The words within NEAR characters of the figure in its sentence: its own frame ("were
+def near_words(sentence: str | None, surface: str | None, synonyms: dict[str, str] | None,
+               near: int) -> frozenset[str]:
+    """The words within `near` characters of the figure in its sentence: its own frame ("were
     injured", "rose to", "the death toll"), where the whole sentence may be about many things."""
     if not sentence or not surface:
         return frozenset()
     k = sentence.find(surface)
     if k < 0:
         return frozenset()
-    return measure_words(sentence[max(0, k - NEAR):k] + " " + sentence[k + len(surface):k + len(surface) + NEAR],
+    return measure_words(sentence[max(0, k - near):k] + " " + sentence[k + len(surface):k + len(surface) + near],
                          synonyms)
 
 
 def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None = None,
-               articles: list[str] | None = None, classes: dict[str, str] | None = None) -> list[Item]:
+               articles: list[str] | None = None, classes: dict[str, str] | None = None, *,
+               near_chars: int) -> list[Item]:
     """Quantities and dated events (of all articles, or of these) as Items; counted units and
     measure words through the synonyms; physical units with their base unit and factor
     (extra["base"])."""
@@ -172,7 +171,7 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
                   syn.get(r[7].lower(), r[7]) if r[7] and r[8] == "count" else r[7], r[8], r[9] or "exact", r[10],
                   r[11], r[12], r[13], int(r[10][:4]) if r[10] and r[10][:4].isdigit() else r[14],
                   {"sent": measure_words(r[15], syn), "mw": measure_words(r[3], syn), "scale": r[16],
-                   "base": scales.base(r[7], r[8]), "verb": r[17], "near": near_words(r[15], r[11], syn),
+                   "base": scales.base(r[7], r[8]), "verb": r[17], "near": near_words(r[15], r[11], syn, near_chars),
                    "measure_class": measure_class(classes or {}, r[17] if r[8] in (None, "count") else None,
                                                   r[3], r[7])})
              for r in rows]
@@ -192,6 +191,6 @@ def load_items(con: duckdb.DuckDBPyConnection, synonyms: dict[str, str] | None =
         items.append(Item(r[0], r[1], "event", None, r[2], None, None, None, None, None, "exact", r[4], r[7],
                           r[8], r[9], None, {"actors": actors, "start": r[5], "end": r[6], "stated": r[10],
                                              "theme": r[11], "said": r[12], "sent": measure_words(r[7], syn),
-                                             "near": near_words(r[7], r[12], syn),
+                                             "near": near_words(r[7], r[12], syn, near_chars),
                                              "measure_class": measure_class(classes or {}, r[2], r[11])}))
     return items

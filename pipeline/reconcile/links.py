@@ -9,20 +9,16 @@ from collections import defaultdict
 
 import duckdb
 
+from ..config import ReconcileSettings
 from .blocking import UnionFind
 from .items import Item
 
-SHINGLE = 5  # words per shingle for near-duplicate detection
-DUPLICATE_JACCARD = 0.6
-RESTATEMENT_SHARE = 0.3  # share of the smaller article's facts two articles must share ...
-RESTATEMENT_MIN = 5  # ... and at least this many
-RESTATEMENT_MAX_ARTICLES = 25  # a fact stated by more articles says nothing about two of them being copies
-
 
 def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]],
-                  region_of: dict[str, str]) -> list[dict]:
+                  region_of: dict[str, str], rules: ReconcileSettings) -> list[dict]:
     """Near-duplicates by MinHash LSH (each copy linked to its group's first article of its
-    region); restatements/translations by shared facts. Only the articles of `region_of`."""
+    region); restatements/translations by shared facts ([reconcile] duplicate_jaccard,
+    shingle_words, restatement_*). Only the articles of `region_of`."""
     from datasketch import MinHash, MinHashLSH
 
     texts = con.execute("SELECT article_id, clean_text FROM articles WHERE article_id IN (SELECT unnest(?)) "
@@ -30,17 +26,17 @@ def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]],
     # Only the first article of each group of near-duplicates goes into the index; each later copy
     # is linked to the closest of them. A story syndicated k times gives k - 1 links, not k^2 / 2,
     # and each query meets representatives only.
-    lsh = MinHashLSH(threshold=DUPLICATE_JACCARD, num_perm=64)
+    lsh = MinHashLSH(threshold=rules.duplicate_jaccard, num_perm=64)
     reps: dict[str, MinHash] = {}
     links: dict[tuple[str, str], dict] = {}
     for aid, text in texts:
         words = re.findall(r"\w+", text.lower())
         mh = MinHash(num_perm=64, seed=1, hashfunc=zlib.crc32)  # crc32: 4x cheaper than sha1, enough here
-        mh.update_batch([" ".join(words[i:i + SHINGLE]).encode("utf-8")
-                         for i in range(max(1, len(words) - SHINGLE + 1))])
+        mh.update_batch([" ".join(words[i:i + rules.shingle_words]).encode("utf-8")
+                         for i in range(max(1, len(words) - rules.shingle_words + 1))])
         scored = sorted(((mh.jaccard(reps[r]), r) for r in lsh.query(mh) if region_of[r] == region_of[aid]),
                         key=lambda x: (-x[0], x[1]))
-        if scored and scored[0][0] >= DUPLICATE_JACCARD:
+        if scored and scored[0][0] >= rules.duplicate_jaccard:
             similarity, rep = scored[0]
             links[(rep, aid)] = {"article_id_a": rep, "article_id_b": aid, "kind": "duplicate",
                                  "similarity": float(similarity)}
@@ -53,7 +49,7 @@ def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]],
         arts = sorted({m.article_id for m in members if m.kind == "quantity"})
         for a in arts:
             facts_per_article[a].add(gid)
-        if len(arts) > RESTATEMENT_MAX_ARTICLES:
+        if len(arts) > rules.restatement_max_articles:
             continue
         for i, a in enumerate(arts):
             for b in arts[i + 1:]:
@@ -63,7 +59,7 @@ def article_links(con: duckdb.DuckDBPyConnection, groups: dict[str, list[Item]],
         if copies.get(a, a) == copies.get(b, b):
             continue
         smaller = min(len(facts_per_article[a]), len(facts_per_article[b]))
-        if smaller and n >= RESTATEMENT_MIN and n / smaller >= RESTATEMENT_SHARE and (a, b) not in links:
+        if smaller and n >= rules.restatement_min and n / smaller >= rules.restatement_share and (a, b) not in links:
             links[(a, b)] = {"article_id_a": a, "article_id_b": b, "kind": "restatement", "similarity": n / smaller}
     return list(links.values())
 

@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
+from ..config import ReconcileSettings
 from .items import Item, measure_words, to_usd
 
-TOLERANCE = 0.02  # relative difference allowed between two exact values (rounding)
-APPROX_TOLERANCE = 0.12  # when either side says about/nearly/around
-SENTENCE_ALIKE = 0.25  # word Jaccard of two sentences stating the same value
+
+@dataclass(frozen=True)
+class Matching:
+    """What comparing two stated figures needs besides them: the exchange rates
+    (config/fx_rates.csv, by currency and year) and the tolerances of [reconcile]."""
+
+    fx: dict
+    settings: ReconcileSettings
+
+    def without_rates(self) -> "Matching":
+        return Matching({}, self.settings)
 
 
 def item_words(it: Item) -> frozenset[str]:
@@ -26,17 +36,17 @@ def item_words(it: Item) -> frozenset[str]:
     return words
 
 
-def measures_alike(a: Item, b: Item) -> bool:
+def measures_alike(a: Item, b: Item, mt: Matching) -> bool:
     wa, wb = item_words(a), item_words(b)
     if not wa or not wb:
         return not wa and not wb and a.unit == b.unit
-    return bool(wa & wb) and (len(wa & wb) / len(wa | wb) >= 0.34 or wa <= wb or wb <= wa)
+    return bool(wa & wb) and (len(wa & wb) / len(wa | wb) >= mt.settings.measure_overlap or wa <= wb or wb <= wa)
 
 
-def canonical(it: Item, fx: dict) -> tuple[float | None, float | None, float | None]:
+def canonical(it: Item, mt: Matching) -> tuple[float | None, float | None, float | None]:
     """(value, low, high) in one unit: money in USD by year, physical units in base units."""
     if it.family == "currency" and it.unit:
-        return tuple(to_usd(x, it.unit, it.year, fx) for x in (it.value, it.low, it.high))  # type: ignore
+        return tuple(to_usd(x, it.unit, it.year, mt.fx) for x in (it.value, it.low, it.high))  # type: ignore
     base = it.extra.get("base")
     if base:
         return tuple(None if x is None else x * base[1] for x in (it.value, it.low, it.high))  # type: ignore
@@ -51,10 +61,10 @@ def same_unit(a: Item, b: Item) -> bool:
     return bool(ba and bb and ba[0] == bb[0])
 
 
-def _bounds(it: Item, fx: dict, convert: bool = True) -> tuple[float, float, float]:
+def _bounds(it: Item, mt: Matching, convert: bool = True) -> tuple[float, float, float]:
     """(lowest, highest, tolerance) the item allows, in USD for money unless convert is false."""
-    v, lo, hi = canonical(it, fx) if convert else (it.value, it.low, it.high)
-    tol = APPROX_TOLERANCE if it.qualifier == "approx" else TOLERANCE
+    v, lo, hi = canonical(it, mt) if convert else (it.value, it.low, it.high)
+    tol = mt.settings.approx_tolerance if it.qualifier == "approx" else mt.settings.value_tolerance
     inf = float("inf")
     if it.qualifier == "range":
         lo, hi = (lo if lo is not None else -inf), (hi if hi is not None else inf)
@@ -66,12 +76,12 @@ def _bounds(it: Item, fx: dict, convert: bool = True) -> tuple[float, float, flo
     return (v if v is not None else -inf), (v if v is not None else inf), tol
 
 
-def item_bounds(it: Item, fx: dict) -> tuple[tuple[float, float, float], bool]:
+def item_bounds(it: Item, mt: Matching) -> tuple[tuple[float, float, float], bool]:
     """(bounds, convertible), computed once per item: a reconcile compares each item many times."""
     cached = it.extra.get("bounds")
     if cached is None:
-        convertible = it.family != "currency" or to_usd(1.0, it.unit, it.year, fx) is not None
-        cached = it.extra["bounds"] = (_bounds(it, fx if convertible else {}), convertible)
+        convertible = it.family != "currency" or to_usd(1.0, it.unit, it.year, mt.fx) is not None
+        cached = it.extra["bounds"] = (_bounds(it, mt if convertible else mt.without_rates()), convertible)
     return cached
 
 
@@ -85,37 +95,37 @@ def half_step(x: float) -> float:
     return 0.5 * 10 ** (math.floor(math.log10(abs(x))) - len(digits) + 1)
 
 
-def same_figure(a: Item, b: Item) -> bool:
+def same_figure(a: Item, b: Item, mt: Matching) -> bool:
     """Two exact figures in one unit: equal once the more precise is rounded as the other was
-    ("$4.23 billion" and "4.2 billion dollars"), never more than TOLERANCE apart: "$15.5
+    ("$4.23 billion" and "4.2 billion dollars"), never more than value_tolerance apart: "$15.5
     billion" and "$15.8 billion" are two figures, though 2% apart."""
     x, y = a.value, b.value
-    tol = min(TOLERANCE * max(abs(x), abs(y)), max(half_step(x), half_step(y)))
+    tol = min(mt.settings.value_tolerance * max(abs(x), abs(y)), max(half_step(x), half_step(y)))
     return abs(x - y) <= tol * (1 + 1e-9)
 
 
-def _same_converted(a: Item, b: Item) -> bool:
+def _same_converted(a: Item, b: Item, mt: Matching) -> bool:
     """same_figure for two units of one dimension: each side's rounding step in base units."""
     fa, fb = a.extra["base"][1], b.extra["base"][1]
     x, y = a.value * fa, b.value * fb
-    tol = min(TOLERANCE * max(abs(x), abs(y)), max(half_step(a.value) * fa, half_step(b.value) * fb))
+    tol = min(mt.settings.value_tolerance * max(abs(x), abs(y)), max(half_step(a.value) * fa, half_step(b.value) * fb))
     return abs(x - y) <= tol * (1 + 1e-9)
 
 
-def values_compatible(a: Item, b: Item, fx: dict) -> bool:
+def values_compatible(a: Item, b: Item, mt: Matching) -> bool:
     if a.qualifier == b.qualifier == "exact" and a.value is not None and b.value is not None \
             and a.family == b.family and (a.unit or "").lower() == (b.unit or "").lower():
-        return same_figure(a, b)
+        return same_figure(a, b, mt)
     if a.qualifier == b.qualifier == "exact" and a.value is not None and b.value is not None \
             and a.family == b.family and same_unit(a, b):
-        return _same_converted(a, b)
+        return _same_converted(a, b, mt)
     if bare_amount(a) != bare_amount(b) and {a.family, b.family} == {None, "currency"}:
-        return _overlap(_bounds(a, fx, False), _bounds(b, fx, False))  # "a net loss of 1 billion" and "RMB 1 billion"
+        return _overlap(_bounds(a, mt, False), _bounds(b, mt, False))  # "a net loss of 1 billion" and "RMB 1 billion"
     if a.family != b.family or (a.family not in ("currency",) and not same_unit(a, b)):
         return False
-    (ba, ca), (bb, cb) = item_bounds(a, fx), item_bounds(b, fx)
+    (ba, ca), (bb, cb) = item_bounds(a, mt), item_bounds(b, mt)
     if a.family == "currency" and not (ca and cb):
-        return a.unit == b.unit and _overlap(_bounds(a, fx, False), _bounds(b, fx, False))
+        return a.unit == b.unit and _overlap(_bounds(a, mt, False), _bounds(b, mt, False))
     return _overlap(ba, bb)
 
 
@@ -135,9 +145,9 @@ def bare_amount(it: Item) -> bool:
     return it.kind == "quantity" and it.unit is None and it.family is None and bool(it.extra.get("scale"))
 
 
-def sentences_alike(a: Item, b: Item, threshold: float = SENTENCE_ALIKE) -> bool:
+def sentences_alike(a: Item, b: Item, mt: Matching) -> bool:
     wa, wb = a.extra.get("sent") or frozenset(), b.extra.get("sent") or frozenset()
-    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= threshold
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= mt.settings.sentence_alike
 
 
 def distinctive(x: float | None) -> bool:
