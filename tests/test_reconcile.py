@@ -162,3 +162,23 @@ def test_syndicated_copies_link_to_one_article_and_count_as_one_source(tmp_path)
     assert len(links) == 3 and {k for _, _, k in links} == {"duplicate"}, links
     assert len({a for a, _, _ in links}) == 1 and {b for _, b, _ in links} | {links[0][0]} == copies
     assert (4, 1) in funding, funding
+
+
+def test_a_changed_reconcile_threshold_says_the_stored_facts_are_stale(tmp_path):
+    """[reconcile] is in the matching fingerprint: facts built with other tolerances are flagged
+    (the one-line note of `facts run` / `facts reconcile`), and `--full` applies the new ones."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(A)
+    (tmp_path / "in" / "b.txt").write_text(B)
+    db = tmp_path / "c.duckdb"
+    run_batch([tmp_path / "in"], db, load_settings(), workers=1)
+    same = invoke("reconcile", "--db", db)
+    assert same.exit_code == 0 and "differ from those the stored facts were built with" not in same.output
+    user = tmp_path / "looser.toml"
+    user.write_text("[reconcile]\nvalue_tolerance = 0.05\n", encoding="utf-8")
+    changed = invoke("reconcile", "--db", db, "--config", user)
+    assert changed.exit_code == 0 and "differ from those the stored facts were built with" in changed.stderr
+    full = invoke("reconcile", "--db", db, "--config", user, "--full")
+    assert full.exit_code == 0 and "differ from" not in full.stderr
+    again = invoke("reconcile", "--db", db, "--config", user)
+    assert "differ from" not in again.stderr
